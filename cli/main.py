@@ -1,0 +1,94 @@
+"""The ``workstation`` command: the one place that wires the packages together.
+
+Each command group lives in its own ``cli/cmd_*.py`` module with a
+``register(subparsers)`` function. A handler is ``handler(args, ctx) -> int``
+where ``ctx`` is an open :class:`workstation.context.Context`, unless the parser
+sets ``needs_store=False`` (then ``ctx`` is ``None`` and the handler opens what
+it needs from ``args.data_dir``). With no command, the desktop app starts; the
+GUI is imported lazily so that the command line works without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from workstation import i18n
+from workstation.errors import WorkstationError
+
+COMMAND_MODULES = [
+    "cli.cmd_store",
+    "cli.cmd_cases",
+    "cli.cmd_sync",
+    "cli.cmd_scan",
+    "cli.cmd_ops",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workstation",
+        description=i18n.t("乡镇便民服务工作站", "Township government-service workstation"),
+    )
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="data directory (else $WORKSTATION_DATA_DIR, else the user data dir)")
+    parser.add_argument("--lang", default=None, help="zh_CN or en")
+    sub = parser.add_subparsers(dest="command")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command group not built yet
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        i18n.set_language(args.lang)
+    if not getattr(args, "command", None):
+        return _start_gui(args)
+    try:
+        return _run(args)
+    except WorkstationError as exc:
+        print(f"error: {exc.title}" + (f": {exc.message}" if exc.message else ""), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workstation.context import Context
+    from workstation.paths import resolve_data_dir
+
+    args.data_dir = resolve_data_dir(args.data_dir)
+    if not getattr(args, "needs_store", True):
+        return int(args.func(args, None))
+    with Context.open(args.data_dir) as ctx:
+        return int(args.func(args, ctx))
+
+
+def _start_gui(args: argparse.Namespace) -> int:
+    from workstation.paths import resolve_data_dir
+
+    from ui.app import run_app  # lazy: the CLI must work without Qt's display
+
+    return run_app(resolve_data_dir(args.data_dir), lang=args.lang)
+
+
+def print_json(value: object) -> None:
+    """Machine-readable output: UTF-8, not ASCII-escaped, stable key order."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

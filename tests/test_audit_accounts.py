@@ -1,0 +1,87 @@
+"""Audit chain and staff accounts."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from workstation import accounts, audit
+from workstation.db import write
+from workstation.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
+from workstation.paths import db_path
+
+from .conftest import PASSWORD
+
+
+def test_audit_chain_verifies_and_is_append_only(ctx):
+    with write(ctx.db):
+        audit.append(ctx.db, "clerk1", "case.view", "c1", {"note": "看"})
+    result = audit.verify(ctx.db)
+    assert result.ok and result.entries >= 5
+    with pytest.raises(sqlite3.DatabaseError):
+        ctx.db.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
+    with pytest.raises(sqlite3.DatabaseError):
+        ctx.db.execute("DELETE FROM audit_log WHERE seq = 1")
+
+
+def _tamper(ctx, sql):
+    raw = sqlite3.connect(db_path(ctx.data_dir))
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("DROP TRIGGER audit_no_delete")
+    raw.execute(sql)
+    raw.commit()
+    raw.close()
+
+
+def test_edited_entry_is_detected(ctx):
+    _tamper(ctx, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+    result = audit.verify(ctx.db)
+    assert not result.ok and result.broken_at == 2
+
+
+def test_deleted_entry_is_detected(ctx):
+    _tamper(ctx, "DELETE FROM audit_log WHERE seq = 3")
+    result = audit.verify(ctx.db)
+    assert not result.ok and result.broken_at == 4
+
+
+def test_password_is_hashed_with_scrypt(ctx):
+    stored = ctx.db.execute("SELECT password_hash FROM users WHERE username='clerk1'").fetchone()[0]
+    assert stored.startswith("scrypt$") and PASSWORD not in stored
+    assert accounts.authenticate(ctx.db, "clerk1", PASSWORD).role == "clerk"
+
+
+def test_five_wrong_passwords_lock_the_account(ctx):
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed) as info:
+            accounts.authenticate(ctx.db, "clerk1", "wrong password")
+        assert "不正确" in info.value.title
+    with pytest.raises(AuthenticationFailed) as info:
+        accounts.authenticate(ctx.db, "clerk1", "wrong password")
+    assert "锁定" in info.value.title
+    with pytest.raises(AuthenticationFailed) as info:  # even the right password now
+        accounts.authenticate(ctx.db, "clerk1", PASSWORD)
+    assert "锁定" in info.value.title
+    ctx.db.execute("UPDATE users SET locked_until = '2000-01-01T00:00:00+00:00' WHERE username='clerk1'")
+    assert accounts.authenticate(ctx.db, "clerk1", PASSWORD).username == "clerk1"
+
+
+def test_admin_resets_password_and_others_cannot(ctx):
+    with pytest.raises(PermissionDenied):
+        accounts.set_password(ctx.db, "clerk1", "new secret 22", actor="agent1")
+    accounts.set_password(ctx.db, "clerk1", "new secret 22", actor="admin")
+    assert accounts.authenticate(ctx.db, "clerk1", "new secret 22")
+    last = ctx.db.execute("SELECT action, actor FROM audit_log ORDER BY seq DESC LIMIT 2").fetchall()
+    assert ("user.password_reset", "admin") in last
+
+
+def test_password_rules_and_roles(ctx):
+    with pytest.raises(ValidationFailed):
+        accounts.add_user(ctx.db, "x1", "clerk", "short", actor="admin")
+    with pytest.raises(ValidationFailed):
+        accounts.add_user(ctx.db, "x2", "clerk", "11111111111", actor="admin")
+    with pytest.raises(ValidationFailed):
+        accounts.add_user(ctx.db, "x3", "boss", PASSWORD, actor="admin")
+    with pytest.raises(ValidationFailed):
+        accounts.add_user(ctx.db, "clerk1", "clerk", PASSWORD, actor="admin")

@@ -1,0 +1,92 @@
+"""The SQLite store: pragmas, migrations, refusal of newer databases."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from workstation.context import Context
+from workstation.db import connect, latest_version, schema_version
+from workstation.errors import StoreError
+from workstation.migrations import MIGRATIONS, apply_migrations
+
+
+def test_new_store_is_wal_with_foreign_keys(tmp_path):
+    with Context.open(tmp_path / "d") as ctx:
+        assert ctx.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert ctx.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert schema_version(ctx.db) == latest_version()
+        assert (tmp_path / "d" / "workstation.sqlite").is_file()
+        assert (tmp_path / "d" / "blobs").is_dir()
+
+
+def test_database_from_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "w.sqlite"
+    connect(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {latest_version() + 5}")
+    raw.commit()
+    raw.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        connect(path)
+    assert "更新版本" in info.value.title
+    assert path.read_bytes() == before
+
+
+def test_older_database_is_upgraded(tmp_path, monkeypatch):
+    path = tmp_path / "w.sqlite"
+    connect(path).close()
+    added = (latest_version() + 1, "test_step",
+             lambda db: db.execute("CREATE TABLE later_table (x INTEGER)"))
+    monkeypatch.setattr("workstation.migrations.MIGRATIONS", [*MIGRATIONS, added])
+    db = connect(path)
+    assert schema_version(db) == latest_version() + 1
+    assert "later_table" in db.table_names()
+    db.close()
+
+
+def test_failed_upgrade_leaves_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "w.sqlite"
+    connect(path).close()
+    version = latest_version()
+
+    def good(db):
+        db.execute("CREATE TABLE half_done (x INTEGER)")
+
+    def bad(db):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("workstation.migrations.MIGRATIONS",
+                        [*MIGRATIONS, (version + 1, "good", good), (version + 2, "bad", bad)])
+    with pytest.raises(StoreError) as info:
+        connect(path)
+    assert "boom" in info.value.message
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == version
+    names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in names
+
+
+def test_not_a_database_gives_clear_error(tmp_path):
+    path = tmp_path / "w.sqlite"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as info:
+        connect(path)
+    assert "doctor" in info.value.message
+
+
+def test_migrations_apply_once(tmp_path):
+    db = connect(tmp_path / "w.sqlite")
+    assert apply_migrations(db) == []
+
+
+def test_data_dir_resolution(tmp_path, monkeypatch):
+    from workstation.paths import resolve_data_dir
+
+    monkeypatch.setenv("WORKSTATION_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(tmp_path / "explicit") == (tmp_path / "explicit").resolve()
+    assert resolve_data_dir(None) == (tmp_path / "env").resolve()
+    monkeypatch.delenv("WORKSTATION_DATA_DIR")
+    assert "township-workstation" in str(resolve_data_dir(None))

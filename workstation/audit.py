@@ -1,0 +1,94 @@
+"""Append-only audit log, each entry chained to the previous one by hash.
+
+An entry's hash covers its sequence number, time, actor, action, case and
+detail, plus the previous entry's hash, so editing, deleting or reordering any
+entry breaks the chain from that point on; :func:`verify` finds where.
+Entries are written inside the caller's transaction: an action and its audit
+entry are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from workstation.clock import now_iso
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    actor: str
+    action: str
+    case_id: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+def entry_hash(prev: str, seq: int, at: str, actor: str, action: str,
+               case_id: str | None, detail: str) -> str:
+    body = json.dumps([seq, at, actor, action, case_id, detail], ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
+
+
+def _head(db: sqlite_utils.Database) -> tuple[int, str]:
+    row = db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def append(db: sqlite_utils.Database, actor: str, action: str,
+           case_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
+    """Add one entry; call inside a write transaction."""
+    append_many(db, [AuditEntry(actor, action, case_id, detail)])
+
+
+def append_many(db: sqlite_utils.Database, entries: list[AuditEntry]) -> None:
+    if not entries:
+        return
+    seq, prev = _head(db)
+    at = now_iso()
+    rows = []
+    for entry in entries:
+        seq += 1
+        detail = json.dumps(entry.detail or {}, ensure_ascii=False, sort_keys=True)
+        digest = entry_hash(prev, seq, at, entry.actor, entry.action, entry.case_id, detail)
+        rows.append((seq, at, entry.actor, entry.action, entry.case_id, detail, prev, digest))
+        prev = digest
+    db.conn.executemany(
+        "INSERT INTO audit_log (seq, at, actor, action, case_id, detail, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    broken_at: int | None = None
+    reason: str = ""
+
+
+def verify(db: sqlite_utils.Database) -> VerifyResult:
+    prev, expected_seq, count = GENESIS, 1, 0
+    cursor = db.execute("SELECT seq, at, actor, action, case_id, detail, prev_hash, hash"
+                        " FROM audit_log ORDER BY seq")
+    for seq, at, actor, action, case_id, detail, prev_hash, digest in cursor:
+        if seq != expected_seq:
+            return VerifyResult(False, count, seq, f"entry {expected_seq} is missing")
+        if prev_hash != prev:
+            return VerifyResult(False, count, seq, "link to the previous entry is broken")
+        if entry_hash(prev, seq, at, actor, action, case_id, detail) != digest:
+            return VerifyResult(False, count, seq, "entry content was changed")
+        prev, expected_seq, count = digest, seq + 1, count + 1
+    return VerifyResult(True, count)
+
+
+def history(db: sqlite_utils.Database, case_id: str) -> list[dict[str, Any]]:
+    rows = db.execute("SELECT seq, at, actor, action, detail FROM audit_log"
+                      " WHERE case_id = ? ORDER BY seq", [case_id]).fetchall()
+    return [{"seq": r[0], "at": r[1], "actor": r[2], "action": r[3], "detail": json.loads(r[4])}
+            for r in rows]

@@ -1,0 +1,132 @@
+"""Finding cases: search, filters, sorting, counts.
+
+A query of Chinese characters matches names anywhere (a two-character query is
+a whole name, so no full-text tokenizer with a three-character minimum can do
+it); digits match ID-number and phone prefixes through their indexes; other
+text matches case numbers. Lists return ids first so that a view can load rows
+only when they are shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from workstation.accounts import User
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+ID_CHARS_RE = re.compile(r"^[0-9]{2,17}[0-9Xx]?$")
+SORTABLE = {"created_at", "updated_at", "applicant_name", "service_code", "status", "local_no",
+            "captured_by", "county_ref", "id_number"}
+SUMMARY_COLUMNS = ("case_id", "local_no", "revision", "status", "service_code", "form_version",
+                   "applicant_name", "id_number", "phone", "captured_by", "created_at", "updated_at",
+                   "county_ref", "county_status", "county_reason")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | tuple[str, ...] | None = None
+    search: str | None = None
+    service_code: str | None = None
+    captured_by: str | None = None
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None  # ISO date, inclusive
+    viewer: User | None = None  # a village agent sees only their own cases
+
+
+def _where(f: CaseFilter) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if f.status:
+        wanted = (f.status,) if isinstance(f.status, str) else tuple(f.status)
+        clauses.append(f"status IN ({', '.join('?' * len(wanted))})")
+        params.extend(wanted)
+    if f.service_code:
+        clauses.append("service_code = ?")
+        params.append(f.service_code)
+    if f.captured_by:
+        clauses.append("captured_by = ?")
+        params.append(f.captured_by)
+    if f.viewer is not None and f.viewer.role == "village_agent":
+        clauses.append("captured_by = ?")
+        params.append(f.viewer.username)
+    if f.date_from:
+        clauses.append("created_at >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append("created_at < ?")
+        params.append(f.date_to + "T99")  # after every time of that day
+    if f.search and f.search.strip():
+        clause, extra = _search_clause(f.search.strip())
+        clauses.append(clause)
+        params.extend(extra)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _search_clause(q: str) -> tuple[str, list[Any]]:
+    if CJK_RE.search(q):
+        return "applicant_name LIKE ? ESCAPE '\\'", [f"%{_escape_like(q)}%"]
+    if ID_CHARS_RE.match(q):
+        upper = q.upper()
+        clause = "((id_number >= ? AND id_number < ?) OR (phone >= ? AND phone < ?)"
+        params: list[Any] = [upper, upper + "\uffff", q, q + "\uffff"]
+        if len(q) <= 6:  # the sequence at the end of a receipt number
+            clause += " OR local_no LIKE ?"
+            params.append(f"%-{q}")
+        return clause + ")", params
+    like = f"%{_escape_like(q.upper())}%"
+    return ("(UPPER(local_no) LIKE ? ESCAPE '\\' OR UPPER(county_ref) LIKE ? ESCAPE '\\'"
+            " OR applicant_name LIKE ? ESCAPE '\\')", [like, like, f"%{_escape_like(q)}%"])
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def case_ids(db: sqlite_utils.Database, f: CaseFilter, order_by: str = "created_at",
+             descending: bool = True, limit: int | None = None, offset: int = 0) -> list[str]:
+    where, params = _where(f)
+    column = order_by if order_by in SORTABLE else "created_at"
+    sql = f"SELECT case_id FROM cases{where} ORDER BY {column} {'DESC' if descending else 'ASC'}, case_id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [r[0] for r in db.execute(sql, params)]
+
+
+def count(db: sqlite_utils.Database, f: CaseFilter) -> int:
+    where, params = _where(f)
+    return int(db.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()[0])
+
+
+def summaries(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Row data for the given ids (what a list shows), keyed by id."""
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = db.execute(f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM cases WHERE case_id IN"
+                          f" ({', '.join('?' * len(chunk))})", chunk)
+        for row in rows:
+            out[row[0]] = dict(zip(SUMMARY_COLUMNS, row, strict=True))
+    return out
+
+
+def list_cases(db: sqlite_utils.Database, f: CaseFilter, limit: int | None = None,
+               order_by: str = "created_at", descending: bool = True) -> list[dict[str, Any]]:
+    ids = case_ids(db, f, order_by, descending, limit)
+    rows = summaries(db, ids)
+    return [rows[i] for i in ids if i in rows]
+
+
+def counts_by_status(db: sqlite_utils.Database, viewer: User | None = None) -> dict[str, int]:
+    where, params = _where(CaseFilter(viewer=viewer))
+    return {s: n for s, n in db.execute(f"SELECT status, COUNT(*) FROM cases{where} GROUP BY status",
+                                        params)}
+
+
+def applicant_of(db: sqlite_utils.Database, case_id: str) -> dict[str, Any]:
+    row = db.execute("SELECT applicant FROM cases WHERE case_id = ?", [case_id]).fetchone()
+    return json.loads(row[0]) if row else {}

@@ -1,0 +1,130 @@
+"""The context object passed to every operation: data directory, database, blobs, catalog.
+
+There is no global app object (as in git-cola): the CLI, the UI and the tests
+each open a :class:`Context` and pass it in. A context's database connection
+belongs to one thread; a worker thread opens its own with :meth:`Context.reopen`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from workstation import settings
+from workstation.blobs import BlobStore
+from workstation.db import connect
+from workstation.errors import StoreError
+from workstation.i18n import t
+from workstation.paths import BLOB_DIR, db_path
+
+if TYPE_CHECKING:
+    from workstation.catalog import Catalog
+
+LOCK_NAME = "store.lock"
+
+
+@dataclass
+class Context:
+    data_dir: Path
+    db: sqlite_utils.Database
+    blobs: BlobStore
+    _lock: IO[Any] | None = None
+    _catalog: Catalog | None = field(default=None, repr=False)
+    recovery: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, data_dir: Path, recover: bool = True) -> Context:
+        data_dir = Path(data_dir)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(t("无法创建数据目录", "Cannot create the data directory"),
+                             f"{data_dir}: {exc}") from exc
+        lock, alone = _take_lock(data_dir)
+        ctx = cls(data_dir, connect(db_path(data_dir)), BlobStore(data_dir / BLOB_DIR), lock)
+        if recover:
+            from workstation.recovery import recover_store
+
+            ctx.recovery = recover_store(ctx, alone=alone)
+        _share_lock(lock)
+        return ctx
+
+    def reopen(self) -> Context:
+        """A second context on the same store, for another thread."""
+        return Context.open(self.data_dir, recover=False)
+
+    def close(self) -> None:
+        self.db.close()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def office_code(self) -> str:
+        return str(settings.get(self.db, settings.OFFICE_CODE, ""))
+
+    @property
+    def initialized(self) -> bool:
+        return bool(self.office_code)
+
+    def require_initialized(self) -> None:
+        if not self.initialized:
+            raise StoreError(t("工作站尚未初始化", "The workstation is not set up yet"),
+                             t(f"请先运行 workstation --data-dir {self.data_dir} init。",
+                               f"Run 'workstation --data-dir {self.data_dir} init' first."))
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            from workstation.catalog_store import load_catalog
+
+            self._catalog = load_catalog(self.db)
+        return self._catalog
+
+    def forget_catalog(self) -> None:
+        """Drop the cached catalog after the county sent a new one."""
+        self._catalog = None
+
+
+def _take_lock(data_dir: Path) -> tuple[IO[Any] | None, bool]:
+    """Open the store's lock file; report whether no other process has the store open.
+
+    Every open context holds a shared lock. Whoever can take it exclusively is
+    alone, and may clean up what a crashed process left without racing anyone.
+    """
+    handle = open(data_dir / LOCK_NAME, "a+")
+    if sys.platform == "win32":  # no shared flock: always clean up with an age guard
+        return handle, False
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return handle, True
+    except OSError:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        return handle, False
+
+
+def _share_lock(handle: IO[Any] | None) -> None:
+    if handle is None or sys.platform == "win32":
+        return
+    import fcntl
+
+    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+
+
+def process_id() -> int:
+    return os.getpid()

@@ -1,0 +1,226 @@
+"""Importing cases from JSON or CSV: every good row stored, every bad row reported.
+
+A row is bad when its service is unknown or a value it gives is wrong (an ID
+number with a bad check digit, a phone that is no phone, a choice that does not
+exist); nothing of a bad row is stored. Missing values are not bad: the row
+becomes a draft, to be completed on screen. With ``ready=True`` a row that
+validates completely, documents included, is stored as ready.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workstation import audit, statuses
+from workstation.accounts import acting_user
+from workstation.cases import APPLICANT_KEYS, derive_applicant, insert_cases
+from workstation.db import write
+from workstation.documents import PageInput, attach_pages
+from workstation.errors import InputFileError, NotFound, WorkstationError
+from workstation.i18n import pick, t
+
+if TYPE_CHECKING:
+    from workstation.context import Context
+
+PageLoader = Callable[["Context", Path], list[PageInput]]
+CHUNK = 5000
+REQUIRED_MISSING = {"required"}
+
+
+@dataclass
+class RowProblem:
+    row: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    case_ids: list[str] = field(default_factory=list)
+    ready: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    number: int
+    record: dict[str, Any]
+
+
+def read_records(path: Path) -> list[_Row]:
+    """Rows from a JSON list or a CSV file, with the numbers a person would count."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(t("无法读取文件", "Cannot read the file"), f"{path}: {exc}") from exc
+    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
+    if path.suffix.lower() == ".csv":
+        return list(_csv_rows(text))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(t("JSON 文件格式错误", "The JSON file is malformed"),
+                             t(f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}",
+                               f"line {exc.lineno}, column {exc.colno}: {exc.msg}")) from exc
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise InputFileError(t("JSON 文件格式错误", "The JSON file is malformed"),
+                             t("应为办件对象的列表。", "Expected a list of case objects."))
+    return [_Row(i + 1, r) for i, r in enumerate(data)]
+
+
+def _csv_rows(text: str) -> Iterator[_Row]:
+    reader = csv.DictReader(io.StringIO(text))
+    for line_no, row in enumerate(reader, start=2):
+        applicant: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
+        for column, value in row.items():
+            if column is None or value is None or value.strip() == "":
+                continue
+            key = column.strip()
+            head, _, rest = key.partition(".")
+            if head == "applicant" and rest:
+                applicant[rest] = value.strip()
+            elif head == "fields" and rest:
+                fields[rest] = value.strip()
+            elif key in APPLICANT_KEYS:
+                applicant[key] = value.strip()
+            elif key != "service_code":
+                fields[key] = value.strip()
+        yield _Row(line_no, {"service_code": (row.get("service_code") or "").strip(),
+                             "applicant": applicant, "fields": fields})
+
+
+def import_file(ctx: Context, path: Path, user: str, ready: bool = False,
+                load_pages: PageLoader | None = None) -> ImportResult:
+    ctx.require_initialized()
+    rows = read_records(path)
+    return import_rows(ctx, rows, user, ready, load_pages or raw_page_loader, base=path.parent)
+
+
+def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
+                load_pages: PageLoader, base: Path = Path(".")) -> ImportResult:
+    actor = acting_user(ctx.db, user)
+    result = ImportResult()
+    for start in range(0, len(rows), CHUNK):
+        prepared = []
+        for row in rows[start:start + CHUNK]:
+            try:
+                prepared.append(_prepare(ctx, row, ready, load_pages, base))
+            except WorkstationError as exc:
+                result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
+        _store(ctx, prepared, actor, result)
+    return result
+
+
+@dataclass
+class _Prepared:
+    case_id: str
+    code: str
+    version: str
+    applicant: dict[str, Any]
+    fields: dict[str, Any]
+    pages: dict[str, list[PageInput]]
+    ready: bool
+
+
+def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, base: Path) -> _Prepared:
+    from workstation.forms import validate_applicant
+
+    record = row.record
+    if not isinstance(record, dict):
+        raise InputFileError(t("格式错误", "Malformed row"), t("每个办件应为一个对象。", "Each case must be an object."))
+    try:
+        form = ctx.catalog.get(str(record.get("service_code") or ""))
+    except NotFound as exc:
+        raise InputFileError(t("未知事项", "Unknown service"),
+                             t(f"事项代码“{record.get('service_code')}”不在事项目录中。",
+                               f"Service code '{record.get('service_code')}' is not in the catalog.")) from exc
+    applicant_in = record.get("applicant") or {}
+    fields_in = record.get("fields") or {}
+    if not isinstance(applicant_in, dict) or not isinstance(fields_in, dict):
+        raise InputFileError(t("格式错误", "Malformed row"),
+                             t("applicant 和 fields 必须是对象。", "applicant and fields must be objects."))
+    applicant, applicant_errors = validate_applicant(applicant_in)
+    fields, field_errors = form.clean(fields_in)
+    errors = [*applicant_errors, *field_errors]
+    wrong = [e for e in errors if e.code not in REQUIRED_MISSING]
+    if wrong:
+        raise InputFileError(t("数据有误", "Wrong values"), "; ".join(e.message for e in wrong[:5]))
+    pages = _load_documents(ctx, record.get("documents") or [], load_pages, base)
+    counts = {kind: len(p) for kind, p in pages.items()}
+    complete = not errors and not form.missing_documents(fields, counts)
+    merged = derive_applicant({**applicant_in, **applicant})
+    return _Prepared(str(uuid.uuid4()), form.code, form.version, merged,
+                     fields if not errors else {**fields_in, **fields}, pages, want_ready and complete)
+
+
+def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path) -> dict[str, list[PageInput]]:
+    if not isinstance(docs, list):
+        raise InputFileError(t("格式错误", "Malformed row"), t("documents 必须是列表。", "documents must be a list."))
+    pages: dict[str, list[PageInput]] = {}
+    for doc in docs:
+        kind = str(doc.get("kind") or "") if isinstance(doc, dict) else ""
+        if not kind:
+            raise InputFileError(t("格式错误", "Malformed row"), t("材料缺少 kind。", "A document has no kind."))
+        for name in doc.get("files") or []:
+            path = Path(name) if Path(name).is_absolute() else base / name
+            pages.setdefault(kind, []).extend(load_pages(ctx, path))
+    return pages
+
+
+def _store(ctx: Context, prepared: list[_Prepared], actor: Any, result: ImportResult) -> None:
+    if not prepared:
+        return
+    with write(ctx.db):
+        insert_cases(ctx, [(p.case_id, p.code, p.version, p.applicant, p.fields) for p in prepared],
+                     actor, action="case.import")
+        for p in prepared:
+            for kind, pages in p.pages.items():
+                attach_pages(ctx, p.case_id, kind, pages, actor.username)
+        ready_ids = [p.case_id for p in prepared if p.ready]
+        _mark_ready_bulk(ctx, ready_ids, actor.username)
+    result.case_ids.extend(p.case_id for p in prepared)
+    result.ready.extend(p.case_id for p in prepared if p.ready)
+
+
+def _mark_ready_bulk(ctx: Context, ids: list[str], user: str) -> None:
+    if not ids:
+        return
+    ctx.db.conn.executemany("UPDATE cases SET status = ?, ready_at = updated_at WHERE case_id = ?",
+                            [(statuses.READY, i) for i in ids])
+    audit.append_many(ctx.db, [audit.AuditEntry(user, "case.ready", i, {"revision": 1}) for i in ids])
+
+
+CONTENT_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"II*\x00": "image/tiff",
+                 b"MM\x00*": "image/tiff", b"%PDF": "application/pdf"}
+
+
+def raw_page_loader(ctx: Context, path: Path) -> list[PageInput]:
+    """Store a file as one page as it is (the scanning layer offers a loader that processes images)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise InputFileError(t("无法读取材料文件", "Cannot read a material file"), f"{path}: {exc}") from exc
+    content_type = next((ct for magic, ct in CONTENT_TYPES.items() if head.startswith(magic)), None)
+    if content_type is None:
+        raise InputFileError(t("不支持的文件类型", "Unsupported file type"),
+                             t(f"{path.name} 不是 JPEG、PNG、TIFF 或 PDF 文件。",
+                               f"{path.name} is not a JPEG, PNG, TIFF or PDF file."))
+    sha = ctx.blobs.put_file(path)
+    return [PageInput(sha, content_type, ctx.blobs.size(sha))]
+
+
+def describe_row_problem(problem: RowProblem) -> str:
+    return t(f"第 {problem.row} 行：{problem.message}", f"row {problem.row}: {problem.message}")
+
+
+__all__ = ["import_file", "ImportResult", "RowProblem", "raw_page_loader", "describe_row_problem", "pick"]
