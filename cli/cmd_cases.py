@@ -14,7 +14,7 @@ from workstation.accounts import acting_user
 from workstation.case_queries import CaseFilter, list_cases
 from workstation.cases import get_case, update_case
 from workstation.context import Context
-from workstation.documents import attach_pages
+from workstation.documents import PageInput, attach_pages
 from workstation.errors import ValidationFailed, WorkstationError
 from workstation.i18n import t
 from workstation.importer import PageLoader, describe_row_problem, import_file, raw_page_loader
@@ -77,14 +77,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def page_loader(raw: bool = False) -> PageLoader:
-    """The scanning layer's loader (deskew, compression, thumbnails) when available."""
+    """The scanning layer's loader (deskew, compression, thumbnails) unless ``raw``."""
     if raw:
         return raw_page_loader
-    try:
-        from scanning.importer import store_file_pages
-    except ImportError:
-        return raw_page_loader
-    return store_file_pages
+    from scanning.attach import page_input
+    from scanning.importer import load_pages
+
+    def load(ctx: Context, path: Path) -> list[PageInput]:
+        # Every page is processed before any is stored: a broken file stores nothing.
+        return [page_input(ctx, page) for page in load_pages(path)]
+
+    return load
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -202,11 +205,10 @@ def cmd_attach(args: argparse.Namespace, ctx: Context) -> int:
     loader = page_loader(args.raw)
     pages = [page for path in args.files for page in loader(ctx, path)]
     doc_id = attach_pages(ctx, args.case_id, args.kind, pages, args.user)
-    out = {"doc_id": doc_id, "pages": [{"sha256": p.sha256, "bytes": p.size,
-                                         "content_type": p.content_type} for p in pages]}
+    out = [{"sha256": p.sha256, "bytes": p.size, "content_type": p.content_type} for p in pages]
     if args.json:
-        print_json(out)
+        print_json({"doc_id": doc_id, "pages": out})
     else:
-        for p in out["pages"]:
-            print(f"{p['sha256']}\t{p['content_type']}\t{p['bytes']}")
+        for row in out:
+            print(f"{row['sha256']}\t{row['content_type']}\t{row['bytes']}")
     return 0

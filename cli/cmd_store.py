@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--office-name", default="")
     p.add_argument("--admin", required=True)
     p.add_argument("--demo", action="store_true", help=t("添加演示数据", "add demo cases"))
-    p.set_defaults(func=cmd_init)
+    p.set_defaults(func=cmd_init, allow_uninitialized=True)
 
     user = sub.add_parser("user", help=t("员工账号", "staff accounts")).add_subparsers(dest="user_cmd", required=True)
     p = user.add_parser("add")

@@ -73,13 +73,15 @@ def _run(args: argparse.Namespace) -> int:
     if not getattr(args, "needs_store", True):
         return int(args.func(args, None))
     with Context.open(args.data_dir) as ctx:
+        if not getattr(args, "allow_uninitialized", False):
+            ctx.require_initialized()
         return int(args.func(args, ctx))
 
 
 def _start_gui(args: argparse.Namespace) -> int:
-    from workstation.paths import resolve_data_dir
-
     from ui.app import run_app  # lazy: the CLI must work without Qt's display
+
+    from workstation.paths import resolve_data_dir
 
     return run_app(resolve_data_dir(args.data_dir), lang=args.lang)
 

@@ -30,12 +30,9 @@ def readiness_problems(ctx: Context, service_code: str, form_version: str,
                        applicant: dict[str, Any], fields: dict[str, Any], case_id: str,
                        shortfall: dict[str, Any] | None) -> list[dict[str, str]]:
     """Everything that keeps a case from being ready, as ``{"path", "message"}``."""
-    from workstation.forms import validate_applicant
-
     form = ctx.catalog.get(service_code, form_version)
-    _, applicant_errors = validate_applicant(applicant)
-    _, field_errors = form.clean(fields)
-    problems = [{"path": e.path, "message": e.message} for e in [*applicant_errors, *field_errors]]
+    _, _, errors = form.validate_case(applicant, fields)
+    problems = [{"path": e.path, "message": e.message} for e in errors if e.blocking]
     waived = set((shortfall or {}).get("missing", []))
     for doc in form.missing_documents(fields, pages_by_kind(ctx, case_id)):
         if doc.kind not in waived:
@@ -69,10 +66,8 @@ def mark_ready(ctx: Context, case_id: str, user: str) -> Case:
 
 def _store_clean_values(ctx: Context, case: Case) -> None:
     """Save the normalized values (phone digits, ISO dates, money strings) the county gets."""
-    from workstation.forms import validate_applicant
-
-    applicant, _ = validate_applicant(case.applicant)
-    fields, _ = ctx.catalog.get(case.service_code, case.form_version).clean(case.fields)
+    form = ctx.catalog.get(case.service_code, case.form_version)
+    applicant, fields, _ = form.validate_case(case.applicant, case.fields)
     ctx.db.execute("UPDATE cases SET applicant = ?, fields = ?, phone = ? WHERE case_id = ?",
                    [json.dumps({**case.applicant, **applicant}, ensure_ascii=False),
                     json.dumps(fields, ensure_ascii=False), applicant.get("phone", ""), case.case_id])

@@ -50,7 +50,10 @@ def _candidates(field: FieldDef) -> list[Any]:
         "uscc": ["91110108551385082Q"],
     }
     text = "示例内容" * max(1, ((field.min_length or 0) + 3) // 4)
-    return by_type.get(field.type, [text[: field.max_length] if field.max_length else text])
+    texts = [text[: field.max_length] if field.max_length else text]
+    if field.pattern:  # account numbers, certificate numbers: try common shapes
+        texts = ["6217002020001234567", "34082219580315002211", "123456", "AB1234567", *texts]
+    return by_type.get(field.type, texts)
 
 
 def sample_value(field: FieldDef) -> Any:

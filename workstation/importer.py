@@ -132,8 +132,6 @@ class _Prepared:
 
 
 def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, base: Path) -> _Prepared:
-    from workstation.forms import validate_applicant
-
     record = row.record
     if not isinstance(record, dict):
         raise InputFileError(t("格式错误", "Malformed row"), t("每个办件应为一个对象。", "Each case must be an object."))
@@ -148,18 +146,18 @@ def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, 
     if not isinstance(applicant_in, dict) or not isinstance(fields_in, dict):
         raise InputFileError(t("格式错误", "Malformed row"),
                              t("applicant 和 fields 必须是对象。", "applicant and fields must be objects."))
-    applicant, applicant_errors = validate_applicant(applicant_in)
-    fields, field_errors = form.clean(fields_in)
-    errors = [*applicant_errors, *field_errors]
+    applicant, fields, all_errors = form.validate_case(applicant_in, fields_in)
+    errors = [e for e in all_errors if e.blocking]
     wrong = [e for e in errors if e.code not in REQUIRED_MISSING]
     if wrong:
         raise InputFileError(t("数据有误", "Wrong values"), "; ".join(e.message for e in wrong[:5]))
     pages = _load_documents(ctx, record.get("documents") or [], load_pages, base)
-    counts = {kind: len(p) for kind, p in pages.items()}
-    complete = not errors and not form.missing_documents(fields, counts)
-    merged = derive_applicant({**applicant_in, **applicant})
-    return _Prepared(str(uuid.uuid4()), form.code, form.version, merged,
-                     fields if not errors else {**fields_in, **fields}, pages, want_ready and complete)
+    ready = want_ready and not errors and not form.missing_documents(
+        fields, {kind: len(p) for kind, p in pages.items()})
+    if errors:  # a draft keeps what was given, to be completed on screen
+        applicant = derive_applicant({**applicant_in, **applicant})
+        fields = {**fields_in, **fields}
+    return _Prepared(str(uuid.uuid4()), form.code, form.version, applicant, fields, pages, ready)
 
 
 def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path) -> dict[str, list[PageInput]]:

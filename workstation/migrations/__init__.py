@@ -46,7 +46,7 @@ def apply_migrations(db: sqlite_utils.Database, path: Path | None = None) -> lis
     db.execute("BEGIN IMMEDIATE")
     number, name = current, ""
     try:
-        for number, name, migrate in pending:
+        for number, name, migrate in pending:  # noqa: B007 (named in the error below)
             migrate(db)
         db.execute(f"PRAGMA user_version = {newest}")
     except BaseException as exc:

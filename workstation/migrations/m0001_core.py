@@ -50,12 +50,41 @@ STATEMENTS = [
     )""",
     "CREATE INDEX cases_status ON cases(status, created_at)",
     "CREATE INDEX cases_created ON cases(created_at)",
-    "CREATE INDEX cases_name ON cases(applicant_name, created_at)",
-    "CREATE INDEX cases_id_number ON cases(id_number)",
+        "CREATE INDEX cases_id_number ON cases(id_number)",
     "CREATE INDEX cases_phone ON cases(phone)",
     "CREATE INDEX cases_county_ref ON cases(county_ref)",
     "CREATE INDEX cases_service ON cases(service_code, created_at)",
     "CREATE INDEX cases_captured_by ON cases(captured_by, created_at)",
+    # Two-character pieces of applicant names, kept by triggers, so that a
+    # two-character query (a whole Chinese name) is an index lookup instead of
+    # a scan; FTS5's trigram tokenizer needs at least three characters.
+    "CREATE TABLE gram_positions (n INTEGER PRIMARY KEY)",
+    "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 63)"
+    " INSERT INTO gram_positions (n) SELECT n FROM s",
+    """CREATE TABLE name_grams (
+        gram TEXT NOT NULL,
+        case_rowid INTEGER NOT NULL,
+        PRIMARY KEY (gram, case_rowid)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER cases_grams_insert AFTER INSERT ON cases BEGIN
+        INSERT OR IGNORE INTO name_grams (gram, case_rowid)
+        SELECT substr(NEW.applicant_name, n, 2), NEW.rowid FROM gram_positions
+        WHERE n < length(NEW.applicant_name);
+    END""",
+    """CREATE TRIGGER cases_grams_update AFTER UPDATE OF applicant_name ON cases
+       WHEN NEW.applicant_name IS NOT OLD.applicant_name BEGIN
+        DELETE FROM name_grams WHERE case_rowid = OLD.rowid AND gram IN
+            (SELECT substr(OLD.applicant_name, n, 2) FROM gram_positions
+             WHERE n < length(OLD.applicant_name));
+        INSERT OR IGNORE INTO name_grams (gram, case_rowid)
+        SELECT substr(NEW.applicant_name, n, 2), NEW.rowid FROM gram_positions
+        WHERE n < length(NEW.applicant_name);
+    END""",
+    """CREATE TRIGGER cases_grams_delete AFTER DELETE ON cases BEGIN
+        DELETE FROM name_grams WHERE case_rowid = OLD.rowid AND gram IN
+            (SELECT substr(OLD.applicant_name, n, 2) FROM gram_positions
+             WHERE n < length(OLD.applicant_name));
+    END""",
     """CREATE TABLE blobs (
         sha256 TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
