@@ -166,7 +166,18 @@ def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = st
         "INSERT INTO cases (case_id, local_no, service_code, form_version, status, applicant_name,"
         " id_number, phone, division_code, applicant, fields, captured_by, created_at, updated_at,"
         " ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    _add_name_grams(ctx.db, [r[0] for r in new])
     audit.append_many(ctx.db, entries)
+
+
+def _add_name_grams(db: sqlite_utils.Database, case_ids: list[str]) -> None:
+    grams = []
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start:start + 500]
+        for rowid, name in db.execute("SELECT rowid, applicant_name FROM cases WHERE case_id IN"
+                                      f" ({', '.join('?' * len(chunk))})", chunk):
+            grams.extend((name[i:i + 2], rowid) for i in range(len(name) - 1))
+    db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, case_rowid) VALUES (?, ?)", grams)
 
 
 def update_case(ctx: Context, case_id: str, changes: dict[str, Any], user: str) -> Case:

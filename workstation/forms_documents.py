@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +64,7 @@ class DocumentRequirement:
             min_pages=min_pages, max_pages=max_pages,
             required=optional_bool(d, "required", where, default=True),
             help=local_text(d, "help", where, required=False),
-            visible_when=dict(condition) if isinstance(condition, Mapping) else condition,
+            visible_when=copy.deepcopy(condition),
             _visible=None if condition is None else compile_condition(
                 condition, fields, f"{where} visible_when"),
         )

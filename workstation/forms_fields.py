@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -103,7 +104,7 @@ class FieldDef:
             min_length=optional_int(d, "min_length", where),
             max_length=optional_int(d, "max_length", where, minimum=1),
             pattern=d.get("pattern"), messages=_messages(d, where),
-            visible_when=dict(condition) if isinstance(condition, Mapping) else condition,
+            visible_when=copy.deepcopy(condition),
             _convert=convert,
             _visible=None if condition is None else compile_condition(
                 condition, earlier, f"{where} visible_when"),

@@ -55,9 +55,11 @@ STATEMENTS = [
     "CREATE INDEX cases_county_ref ON cases(county_ref)",
     "CREATE INDEX cases_service ON cases(service_code, created_at)",
     "CREATE INDEX cases_captured_by ON cases(captured_by, created_at)",
-    # Two-character pieces of applicant names, kept by triggers, so that a
-    # two-character query (a whole Chinese name) is an index lookup instead of
-    # a scan; FTS5's trigram tokenizer needs at least three characters.
+    # Two-character pieces of applicant names, so that a two-character query
+    # (a whole Chinese name) is an index lookup instead of a scan; FTS5's
+    # trigram tokenizer needs at least three characters. New cases add theirs
+    # in cases.insert_cases (a trigger costs five times more per insert);
+    # triggers keep them right when a name changes or a case is deleted.
     "CREATE TABLE gram_positions (n INTEGER PRIMARY KEY)",
     "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 63)"
     " INSERT INTO gram_positions (n) SELECT n FROM s",
@@ -66,11 +68,6 @@ STATEMENTS = [
         case_rowid INTEGER NOT NULL,
         PRIMARY KEY (gram, case_rowid)
     ) WITHOUT ROWID""",
-    """CREATE TRIGGER cases_grams_insert AFTER INSERT ON cases BEGIN
-        INSERT OR IGNORE INTO name_grams (gram, case_rowid)
-        SELECT substr(NEW.applicant_name, n, 2), NEW.rowid FROM gram_positions
-        WHERE n < length(NEW.applicant_name);
-    END""",
     """CREATE TRIGGER cases_grams_update AFTER UPDATE OF applicant_name ON cases
        WHEN NEW.applicant_name IS NOT OLD.applicant_name BEGIN
         DELETE FROM name_grams WHERE case_rowid = OLD.rowid AND gram IN
