@@ -77,6 +77,42 @@ def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else values[0]
 
 
+def measure_store(tmp: Path, records: list[dict], encrypt: bool, queries: dict) -> dict:
+    ctx = Context.open(tmp / ("enc" if encrypt else "plain"), encrypt=encrypt)
+    init_office(ctx, OFFICE, "bench", "admin", "bench password 1")
+    accounts.add_user(ctx.db, "agent1", "village_agent", "bench password 1", actor="admin")
+    rows = [_Row(i + 1, r) for i, r in enumerate(records)]
+    start = time.perf_counter()
+    result = import_rows(ctx, rows, "agent1", ready=False, load_pages=raw_page_loader)
+    figures = {"import": len(records) / (time.perf_counter() - start)}
+    assert not result.problems, result.problems[:3]
+    for label, (kind, qs) in queries.items():
+        figures[label] = timed(lambda q, kind=kind: case_ids(ctx.db, CaseFilter(**{kind: q}), limit=LIMIT), qs)
+    figures["size"] = sum(f.stat().st_size for f in ctx.data_dir.glob("workstation.sqlite*"))
+    ctx.close()
+    return figures
+
+
+LIMIT = 200  # what a screen of the case list asks for first
+
+
+def bare_figures(tmp: Path, records: list[dict], queries: dict) -> dict:
+    bare, bare_s = bare_table(tmp / "bare.sqlite", records)
+    sql = {
+        "name (2 chars)": "SELECT case_id FROM cases WHERE applicant_name LIKE '%' || ?1 || '%'"
+                          f" ORDER BY created_at DESC LIMIT {LIMIT}",
+        "ID-number prefix": "SELECT case_id FROM cases WHERE id_number >= ?1 AND id_number < ?1 || 'Z'"
+                            f" ORDER BY created_at DESC LIMIT {LIMIT}",
+        "status filter": f"SELECT case_id FROM cases WHERE status = ?1 ORDER BY created_at DESC LIMIT {LIMIT}",
+    }
+    figures: dict = {"import": len(records) / bare_s}
+    for label, (_, qs) in queries.items():
+        figures[label] = timed(lambda q, s=sql[label]: bare.execute(s, [q]).fetchall(), qs)
+    figures["size"] = sum(f.stat().st_size for f in tmp.glob("bare.sqlite*"))
+    bare.close()
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -84,57 +120,29 @@ def main() -> None:
     n = args.cases
     print(f"generating {n:,} cases…", flush=True)
     records = make_records(n)
+    rng = random.Random(5)
+    queries = {
+        "name (2 chars)": ("search", [rng.choice(SURNAMES) + rng.choice("桂秀建志玉德春国海明芳伟")
+                                      for _ in range(QUERIES)]),
+        "ID-number prefix": ("search", [r["applicant"]["id_number"][:10]
+                                        for r in rng.sample(records, QUERIES)]),
+        "status filter": ("status", ["draft", "ready"] * (QUERIES // 2)),
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = Context.open(Path(tmp) / "data")
-        init_office(ctx, OFFICE, "bench", "admin", "bench password 1")
-        accounts.add_user(ctx.db, "agent1", "village_agent", "bench password 1", actor="admin")
-        rows = [_Row(i + 1, r) for i, r in enumerate(records)]
-        start = time.perf_counter()
-        result = import_rows(ctx, rows, "agent1", ready=False, load_pages=raw_page_loader)
-        import_s = time.perf_counter() - start
-        assert not result.problems, result.problems[:3]
-        bare, bare_s = bare_table(Path(tmp) / "bare.sqlite", records)
-
-        rng = random.Random(5)
-        names = [rng.choice(SURNAMES) + rng.choice(["桂英", "建国", "芳", "明", "玉梅"]) for _ in range(QUERIES)]
-        names = [nm[:2] for nm in names]
-        prefixes = [r["applicant"]["id_number"][:10] for r in rng.sample(records, QUERIES)]
-        statuses = ["draft", "ready"] * (QUERIES // 2)
-        limit = 200  # what a screen of the case list asks for first
-
-        def ours(kind):
-            return lambda q: case_ids(ctx.db, CaseFilter(**{kind: q}), limit=limit)
-
-        def bare_q(sql):
-            return lambda q: bare.execute(sql, [q]).fetchall()
-
-        table = [
-            ("name (2 chars)", ours("search"), bare_q(
-                "SELECT case_id FROM cases WHERE applicant_name LIKE '%' || ? || '%'"
-                f" ORDER BY created_at DESC LIMIT {limit}"), names),
-            ("ID-number prefix", ours("search"), bare_q(
-                "SELECT case_id FROM cases WHERE id_number >= ? AND id_number < ? || 'Z'"
-                f" ORDER BY created_at DESC LIMIT {limit}".replace("< ? ||", "< ?1 ||").replace(">= ?", ">= ?1")),
-             prefixes),
-            ("status filter", ours("status"), bare_q(
-                f"SELECT case_id FROM cases WHERE status = ? ORDER BY created_at DESC LIMIT {limit}"),
-             statuses),
-        ]
-        size_ours = sum(f.stat().st_size for f in (Path(tmp) / "data").glob("workstation.sqlite*"))
-        size_bare = sum(f.stat().st_size for f in Path(tmp).glob("bare.sqlite*"))
-        print(f"\n{n:,} cases")
-        print(f"{'figure':<22}{'workstation':>14}{'bare sqlite':>14}{'ratio':>8}")
-        print(f"{'import (cases/s)':<22}{n / import_s:>14,.0f}{n / bare_s:>14,.0f}"
-              f"{(n / import_s) / (n / bare_s):>8.2f}")
-        for label, mine, theirs, queries in table:
-            a, b = timed(mine, queries), timed(theirs, queries)
-            for p in (50, 95):
-                print(f"{label + f' p{p} (ms)':<22}{pct(a, p):>14.2f}{pct(b, p):>14.2f}"
-                      f"{pct(a, p) / max(pct(b, p), 1e-6):>8.2f}")
-        print(f"{'database size (MB)':<22}{size_ours / 1e6:>14.1f}{size_bare / 1e6:>14.1f}"
-              f"{size_ours / size_bare:>8.2f}")
-        ctx.close()
-        bare.close()
+        plain = measure_store(Path(tmp), records, False, queries)
+        enc = measure_store(Path(tmp), records, True, queries)
+        bare = bare_figures(Path(tmp), records, queries)
+    print(f"\n{n:,} cases")
+    print(f"{'figure':<24}{'plain':>10}{'encrypted':>11}{'bare':>10}{'plain/bare':>12}{'enc/plain':>11}")
+    print(f"{'import (cases/s)':<24}{plain['import']:>10,.0f}{enc['import']:>11,.0f}{bare['import']:>10,.0f}"
+          f"{plain['import'] / bare['import']:>12.2f}{enc['import'] / plain['import']:>11.2f}")
+    for label in queries:
+        for p in (50, 95):
+            a, e, b = pct(plain[label], p), pct(enc[label], p), pct(bare[label], p)
+            print(f"{label + f' p{p} (ms)':<24}{a:>10.2f}{e:>11.2f}{b:>10.2f}{a / max(b, 1e-6):>12.2f}"
+                  f"{e / max(a, 1e-6):>11.2f}")
+    print(f"{'database size (MB)':<24}{plain['size'] / 1e6:>10.1f}{enc['size'] / 1e6:>11.1f}"
+          f"{bare['size'] / 1e6:>10.1f}{plain['size'] / bare['size']:>12.2f}{enc['size'] / plain['size']:>11.2f}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("WORKSTATION_LANG", "zh_CN")
+# Tests never touch the real keyring: a file-backed one in a throw-away home,
+# inherited by the CLI subprocesses that tests start.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
+if "WS_TEST_KEYRING_HOME" not in os.environ:  # set once; helper processes reuse it
+    os.environ["WS_TEST_KEYRING_HOME"] = tempfile.mkdtemp(prefix="ws-test-keyring-")
+os.environ["XDG_DATA_HOME"] = os.environ["WS_TEST_KEYRING_HOME"]
 
 PASSWORD = "correct horse 1"
 OFFICE = "340822104201"

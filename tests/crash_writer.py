@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workstation.cases import create_case
 from workstation.context import Context
+from workstation.db import write
 from workstation.documents import PageInput, attach_pages
 
 
@@ -24,9 +25,11 @@ def main(data_dir: str) -> None:
             n += 1
             data = os.urandom(64 * 1024 + n)
             sha = ctx.blobs.put_bytes(data)
-            case_id = create_case(ctx, "rural_pension_enrollment", sample_applicant(),
-                                  sample_fields(), "agent1")
-            attach_pages(ctx, case_id, "id_card", [PageInput(sha, "image/jpeg", len(data))], "agent1")
+            with write(ctx.db):  # the case and its page commit together
+                case_id = create_case(ctx, "rural_pension_enrollment", sample_applicant(),
+                                      sample_fields(), "agent1")
+                attach_pages(ctx, case_id, "id_card", [PageInput(sha, "image/jpeg", len(data))],
+                             "agent1")
             # A blob written with no row yet: what a kill right here leaves behind.
             ctx.blobs.put_bytes(os.urandom(1000))
             print(case_id, sha, flush=True)

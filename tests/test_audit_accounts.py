@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from workstation import accounts, audit
-from workstation.db import write
+from workstation.db import DATABASE_ERRORS, write
 from workstation.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
-from workstation.paths import db_path
 
 from .conftest import PASSWORD
 
@@ -19,19 +16,17 @@ def test_audit_chain_verifies_and_is_append_only(ctx):
         audit.append(ctx.db, "clerk1", "case.view", "c1", {"note": "看"})
     result = audit.verify(ctx.db)
     assert result.ok and result.entries >= 5
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(DATABASE_ERRORS):
         ctx.db.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(DATABASE_ERRORS):
         ctx.db.execute("DELETE FROM audit_log WHERE seq = 1")
 
 
 def _tamper(ctx, sql):
-    raw = sqlite3.connect(db_path(ctx.data_dir))
-    raw.execute("DROP TRIGGER audit_no_update")
-    raw.execute("DROP TRIGGER audit_no_delete")
-    raw.execute(sql)
-    raw.commit()
-    raw.close()
+    """What someone with the database (and its key) could do by going around the app."""
+    ctx.db.execute("DROP TRIGGER audit_no_update")
+    ctx.db.execute("DROP TRIGGER audit_no_delete")
+    ctx.db.execute(sql)
 
 
 def test_edited_entry_is_detected(ctx):

@@ -6,7 +6,9 @@ the function returns, so a row that names a blob is only ever committed after
 the blob is durable. A crash can leave a file that no row names (an orphan);
 :meth:`BlobStore.orphans` finds those and :meth:`BlobStore.remove_orphans`
 deletes them. Reading checks the hash, so a damaged file is never passed on as
-a good one.
+a good one. With a :class:`~workstation.crypto.BlobCipher` the files are sealed
+with AES-GCM; names stay the SHA-256 of the plaintext, and :meth:`open` gives a
+seekable plaintext stream either way.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from workstation.crypto import CHUNK as SEAL_CHUNK
+from workstation.crypto import BlobCipher, DecryptError, SealedReader, is_sealed
 from workstation.errors import BlobError
 from workstation.i18n import t
 
@@ -28,8 +32,9 @@ CHUNK = 1024 * 1024
 
 
 class BlobStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cipher: BlobCipher | None = None) -> None:
         self.root = root
+        self.cipher = cipher
         self.tmp = root / "tmp"
         self.tmp.mkdir(parents=True, exist_ok=True)
 
@@ -42,7 +47,11 @@ class BlobStore:
         return self.path(sha256).is_file()
 
     def size(self, sha256: str) -> int:
-        return self.path(sha256).stat().st_size
+        """The plaintext size."""
+        if self.cipher is None:
+            return self.path(sha256).stat().st_size
+        with self.open(sha256) as f:
+            return int(f.size)  # type: ignore[attr-defined]
 
     def put_bytes(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()
@@ -51,7 +60,7 @@ class BlobStore:
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="put-")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.write(self.cipher.seal(data) if self.cipher else data)
                 out.flush()
                 os.fsync(out.fileno())
             self._install(Path(tmp_name), sha)
@@ -66,9 +75,8 @@ class BlobStore:
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="put-")
         try:
             with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
+                for piece in self._stored_form(src, digest):
+                    out.write(piece)
                 out.flush()
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
@@ -76,10 +84,22 @@ class BlobStore:
                 _unlink_quietly(Path(tmp_name))
             else:
                 self._install(Path(tmp_name), sha)
-        except OSError as exc:
+        except (OSError, DecryptError) as exc:
             _unlink_quietly(Path(tmp_name))
             raise _write_error(exc) from exc
         return sha
+
+    def _stored_form(self, src: BinaryIO, digest: hashlib._Hash) -> Iterator[bytes]:
+        """The bytes to write for ``src``: as they are, or sealed; hashing the plaintext."""
+        def pieces(size: int) -> Iterator[bytes]:
+            while chunk := src.read(size):
+                digest.update(chunk)
+                yield chunk
+
+        if self.cipher is None:
+            yield from pieces(CHUNK)
+        else:
+            yield from self.cipher.seal_chunks(pieces(SEAL_CHUNK), os.fstat(src.fileno()).st_size)
 
     def _install(self, tmp: Path, sha: str) -> None:
         final = self.path(sha)
@@ -88,17 +108,29 @@ class BlobStore:
         _fsync_dir(final.parent)
 
     def open(self, sha256: str) -> BinaryIO:
-        """The raw file, for streaming (callers that need a guarantee use :meth:`verify_one`)."""
+        """The plaintext as a seekable stream (callers that need a guarantee use :meth:`verify_one`)."""
         try:
-            return open(self.path(sha256), "rb")
+            raw = open(self.path(sha256), "rb")
         except FileNotFoundError as exc:
             raise _missing(sha256) from exc
+        if self.cipher is None:
+            return raw
+        if not is_sealed(raw.read(4)):  # left plain by an encryption still under way
+            raw.seek(0)
+            return raw
+        raw.seek(0)
+        try:
+            return SealedReader(raw, self.cipher)  # type: ignore[return-value]
+        except DecryptError as exc:
+            raw.close()
+            raise _corrupt(sha256) from exc
 
     def read(self, sha256: str) -> bytes:
         try:
-            data = self.path(sha256).read_bytes()
-        except FileNotFoundError as exc:
-            raise _missing(sha256) from exc
+            with self.open(sha256) as f:
+                data = f.read()
+        except DecryptError as exc:
+            raise _corrupt(sha256) from exc
         if hashlib.sha256(data).hexdigest() != sha256:
             raise _corrupt(sha256)
         return data
@@ -107,12 +139,31 @@ class BlobStore:
         """``None`` when the file is present and intact, else ``"missing"`` or ``"corrupt"``."""
         digest = hashlib.sha256()
         try:
-            with open(self.path(sha256), "rb") as f:
+            with self.open(sha256) as f:
                 while chunk := f.read(CHUNK):
                     digest.update(chunk)
-        except FileNotFoundError:
+        except BlobMissing:
             return "missing"
+        except (BlobError, DecryptError):
+            return "corrupt"
         return None if digest.hexdigest() == sha256 else "corrupt"
+
+    def is_sealed_file(self, sha256: str) -> bool:
+        with open(self.path(sha256), "rb") as f:
+            return is_sealed(f.read(4))
+
+    def seal_in_place(self, sha256: str) -> bool:
+        """Encrypt a blob stored in the clear (the migration of an older store)."""
+        if self.cipher is None or self.is_sealed_file(sha256):
+            return False
+        data = self.read(sha256)
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="seal-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(self.cipher.seal(data))
+            out.flush()
+            os.fsync(out.fileno())
+        self._install(Path(tmp_name), sha256)
+        return True
 
     def stored(self) -> Iterator[str]:
         """Every blob file present on disk."""
@@ -162,8 +213,12 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
+class BlobMissing(BlobError):
+    """The row names a blob whose file is not there."""
+
+
 def _missing(sha: str) -> BlobError:
-    return BlobError(t("扫描文件丢失", "A stored file is missing"),
+    return BlobMissing(t("扫描文件丢失", "A stored file is missing"),
                      t(f"{sha[:12]}… 不在数据目录中。请运行 workstation doctor 或从备份恢复。",
                        f"{sha[:12]}… is not in the data directory. Run 'workstation doctor' or restore a backup."))
 
@@ -174,10 +229,10 @@ def _corrupt(sha: str) -> BlobError:
                        f"{sha[:12]}… does not match its hash. Re-scan the page or restore a backup."))
 
 
-def _write_error(exc: OSError) -> BlobError:
+def _write_error(exc: OSError | DecryptError) -> BlobError:
     import errno
 
-    if exc.errno == errno.ENOSPC:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return BlobError(t("磁盘已满", "The disk is full"),
                          t("文件未保存，已有数据未受影响。请清理磁盘空间后重试。",
                            "The file was not saved and nothing else was affected. Free disk space and try again."))

@@ -39,7 +39,12 @@ class Context:
     recovery: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data_dir: Path, recover: bool = True) -> Context:
+    def open(cls, data_dir: Path, recover: bool = True, encrypt: bool | None = None) -> Context:
+        """Open a data directory, creating it if new.
+
+        A new directory is encrypted unless ``encrypt`` is false (default: the
+        ``WORKSTATION_ENCRYPT`` environment variable, on unless it is "0").
+        """
         data_dir = Path(data_dir)
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -47,11 +52,21 @@ class Context:
             raise StoreError(t("无法创建数据目录", "Cannot create the data directory"),
                              f"{data_dir}: {exc}") from exc
         lock, alone = _take_lock(data_dir)
-        ctx = cls(data_dir, connect(db_path(data_dir)), BlobStore(data_dir / BLOB_DIR), lock)
+        try:
+            db, blobs = _open_store(data_dir, encrypt)
+        except BaseException:
+            if lock is not None:
+                lock.close()
+            raise
+        ctx = cls(data_dir, db, blobs, lock)
         if recover:
             from workstation.recovery import recover_store
 
             ctx.recovery = recover_store(ctx, alone=alone)
+            if alone:
+                from workstation.encryption import finish_sealing
+
+                ctx.recovery["blobs_sealed"] = finish_sealing(ctx)
         _share_lock(lock)
         return ctx
 
@@ -97,6 +112,39 @@ class Context:
     def forget_catalog(self) -> None:
         """Drop the cached catalog after the county sent a new one."""
         self._catalog = None
+
+
+def _open_store(data_dir: Path, encrypt: bool | None) -> tuple[sqlite_utils.Database, BlobStore]:
+    from workstation import keys
+    from workstation.crypto import BlobCipher, derive_key
+    from workstation.db import is_encrypted_file
+
+    path = db_path(data_dir)
+    meta = keys.load_meta(data_dir)
+    if meta is None:
+        fresh = not path.exists()
+        wanted = encryption_default() if encrypt is None else encrypt
+        meta = keys.new_meta(encrypted=fresh and wanted)
+        if meta.encrypted:
+            keys.create_key(meta.store_id)
+        keys.write_meta(data_dir, meta)
+    if not (meta.encrypted or is_encrypted_file(path)):
+        return connect(path), BlobStore(data_dir / BLOB_DIR)
+    master = keys.load_key(meta.store_id)
+    db = connect(path, derive_key(master, b"workstation database"))
+    return db, BlobStore(data_dir / BLOB_DIR, BlobCipher(derive_key(master, b"workstation blobs")))
+
+
+def only_user(data_dir: Path) -> bool:
+    """Whether no process has this data directory open."""
+    handle, alone = _take_lock(data_dir)
+    if handle is not None:
+        handle.close()
+    return alone
+
+
+def encryption_default() -> bool:
+    return os.environ.get("WORKSTATION_ENCRYPT", "0") != "0"
 
 
 def _take_lock(data_dir: Path) -> tuple[IO[Any] | None, bool]:
