@@ -18,6 +18,7 @@ from pathlib import Path
 
 from workstation import i18n
 from workstation.errors import WorkstationError
+from workstation.ops_logging import configure_logging
 
 COMMAND_MODULES = [
     "cli.cmd_store",
@@ -25,6 +26,7 @@ COMMAND_MODULES = [
     "cli.cmd_sync",
     "cli.cmd_scan",
     "cli.cmd_ops",
+    "cli.cmd_keys",
 ]
 
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang:
         i18n.set_language(args.lang)
+    configure_logging(args.data_dir, "cli" if getattr(args, "command", None) else "app")
     if not getattr(args, "command", None):
         return _start_gui(args)
     try:

@@ -134,3 +134,16 @@ def test_blob_store_encrypted_put_file_and_size(tmp_path):
     with store.open(sha) as f:
         f.seek(199_999)
         assert f.read() == b"xx"
+
+
+def test_cli_recovery_export_is_admin_only_and_audited(tmp_path, capsys):
+    from cli.main import main
+
+    _fill(tmp_path / "enc", encrypt=True)
+    assert main(["--data-dir", str(tmp_path / "enc"), "keys", "export-recovery", "--user", "agent1"]) == 5
+    assert main(["--data-dir", str(tmp_path / "enc"), "keys", "export-recovery", "--user", "admin"]) == 0
+    code = capsys.readouterr().out.strip().splitlines()[-1]
+    assert code == export_recovery_code(tmp_path / "enc")
+    with Context.open(tmp_path / "enc") as ctx:
+        actions = [r[0] for r in ctx.db.execute("SELECT action FROM audit_log")]
+    assert "keys.export_recovery" in actions
