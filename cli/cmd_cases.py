@@ -16,6 +16,7 @@ from workstation.cases import get_case, update_case
 from workstation.context import Context
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import ValidationFailed, WorkstationError
+from workstation.export import COLUMNS, DEFAULT_COLUMNS, export_csv
 from workstation.i18n import t
 from workstation.importer import PageLoader, describe_row_problem, import_file, raw_page_loader
 from workstation.validation import mask_id
@@ -65,6 +66,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--note", default="")
     p.add_argument("--user", required=True)
     p.set_defaults(func=cmd_shortfall)
+
+    p = case.add_parser("export", help=t("导出办件列表（CSV）", "export the case list (CSV)"))
+    p.add_argument("out", type=Path)
+    p.add_argument("--user", required=True)
+    p.add_argument("--status", default=None, choices=statuses.ALL)
+    p.add_argument("--search", default=None)
+    p.add_argument("--columns", default=",".join(DEFAULT_COLUMNS),
+                   help=", ".join(COLUMNS))
+    p.add_argument("--full-numbers", action="store_true",
+                   help=t("导出完整身份证号和电话（仅窗口人员和管理员）", "full ID and phone numbers (clerks, admins)"))
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("attach", help=t("把文件作为材料页面添加到办件", "add files as pages of a document"))
     p.add_argument("case_id")
@@ -198,6 +210,14 @@ def cmd_shortfall(args: argparse.Namespace, ctx: Context) -> int:
     missing = [m.strip() for m in args.missing.split(",") if m.strip()]
     case = case_flow.accept_with_shortfall(ctx, args.case_id, args.user, missing, args.due, args.note)
     print(f"{case.case_id}\t{statuses.label(case.status)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    columns = tuple(c.strip() for c in args.columns.split(",") if c.strip())
+    count = export_csv(ctx, args.out, args.user, CaseFilter(status=args.status, search=args.search),
+                       columns, args.full_numbers)
+    print(t(f"已导出 {count} 件到 {args.out}", f"Exported {count} cases to {args.out}"))
     return 0
 
 

@@ -8,6 +8,7 @@ random salt. Five wrong passwords in a row lock the account for
 from __future__ import annotations
 
 import base64
+import json
 import hashlib
 import hmac
 import re
@@ -29,6 +30,7 @@ ROLE_LABELS = {"village_agent": ("代办员", "Village agent"), "clerk": ("窗�
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 8
+HISTORY = 5  # a new password may not be any of the last five
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}$")
 # n=2**14, r=8 uses 16 MiB per hash: costly to brute-force, quick enough to sign in.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -168,10 +170,18 @@ def set_password(db: sqlite_utils.Database, username: str, password: str, actor:
                                t("只有管理员可以重置他人的密码。", "Only an administrator can reset another's password."))
     get_user(db, username)
     check_password_rules(password)
+    current, history = db.execute("SELECT password_hash, password_history FROM users WHERE username = ?",
+                                  [username]).fetchone()
+    previous = [current, *json.loads(history)][:HISTORY]
+    if any(check_password(password, old) for old in previous):
+        raise ValidationFailed(t("不能使用最近用过的密码", "Do not reuse a recent password"),
+                               t(f"新密码不能与最近 {HISTORY} 次使用的密码相同。",
+                                 f"The new password must differ from the last {HISTORY}."))
     hashed = hash_password(password)
     with write(db):
-        db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
-                   " password_changed_at = ? WHERE username = ?", [hashed, now_iso(), username])
+        db.execute("UPDATE users SET password_hash = ?, password_history = ?, failed_logins = 0,"
+                   " locked_until = NULL, password_changed_at = ? WHERE username = ?",
+                   [hashed, json.dumps(previous), now_iso(), username])
         audit.append(db, actor, "user.password_reset" if actor != username else "user.password_change",
                      detail={"username": username})
 
