@@ -8,9 +8,9 @@ random salt. Five wrong passwords in a row lock the account for
 from __future__ import annotations
 
 import base64
-import json
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass

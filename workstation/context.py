@@ -135,6 +135,29 @@ def _open_store(data_dir: Path, encrypt: bool | None) -> tuple[sqlite_utils.Data
     return db, BlobStore(data_dir / BLOB_DIR, BlobCipher(derive_key(master, b"workstation blobs")))
 
 
+def store_key(data_dir: Path) -> bytes | None:
+    """The database key of an encrypted data directory (from the keyring), else ``None``."""
+    from workstation import keys
+    from workstation.crypto import derive_key
+    from workstation.db import is_encrypted_file
+
+    meta = keys.load_meta(data_dir)
+    if meta is None or not (meta.encrypted or is_encrypted_file(db_path(data_dir))):
+        return None
+    return derive_key(keys.load_key(meta.store_id), b"workstation database")
+
+
+def raw_connection(path: Path, key: bytes | None) -> Any:
+    """A bare DB-API connection (no migrations, no checks), plain or SQLCipher.
+
+    For tools that must look at a database that may be damaged (doctor) or
+    copy it (backup): a backup of an encrypted store must stay encrypted.
+    """
+    from workstation.db import _open_connection
+
+    return _open_connection(path, key)
+
+
 def only_user(data_dir: Path) -> bool:
     """Whether no process has this data directory open."""
     handle, alone = _take_lock(data_dir)
