@@ -171,7 +171,7 @@ def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = st
 
 
 def _add_name_grams(db: sqlite_utils.Database, case_ids: list[str]) -> None:
-    grams = []
+    grams: list[tuple[str, int]] = []
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start:start + 500]
         for rowid, name in db.execute("SELECT rowid, applicant_name FROM cases WHERE case_id IN"

@@ -52,7 +52,8 @@ def attach_pages(ctx: Context, case_id: str, kind: str, pages: list[PageInput], 
         doc_id = doc_id or _document_of_kind(ctx.db, case_id, kind) or _new_document(
             ctx.db, case_id, kind, actor.username)
         start = _next_position(ctx.db, doc_id)
-        _insert_pages(ctx.db, doc_id, start, pages)
+        thumbs = {p.thumb_sha256: ctx.blobs.size(p.thumb_sha256) for p in pages if p.thumb_sha256}
+        _insert_pages(ctx.db, doc_id, start, pages, thumbs)
         _touch_case(ctx.db, case_id, case.status)
         audit.append(ctx.db, actor.username, "document.attach", case_id,
                      {"doc_id": doc_id, "kind": kind, "pages": len(pages)})
@@ -85,14 +86,16 @@ def _next_position(db: sqlite_utils.Database, doc_id: str) -> int:
     return int(row[0]) + 1
 
 
-def _insert_pages(db: sqlite_utils.Database, doc_id: str, start: int, pages: list[PageInput]) -> None:
+def _insert_pages(db: sqlite_utils.Database, doc_id: str, start: int, pages: list[PageInput],
+                  thumb_sizes: dict[str, int] | None = None) -> None:
     at = now_iso()
     for page in pages:
         db.execute("INSERT OR IGNORE INTO blobs (sha256, size, content_type, created_at)"
                    " VALUES (?, ?, ?, ?)", [page.sha256, page.size, page.content_type, at])
         if page.thumb_sha256:
+            size = (thumb_sizes or {}).get(page.thumb_sha256, 0)
             db.execute("INSERT OR IGNORE INTO blobs (sha256, size, content_type, created_at)"
-                       " VALUES (?, 0, 'image/jpeg', ?)", [page.thumb_sha256, at])
+                       " VALUES (?, ?, 'image/jpeg', ?)", [page.thumb_sha256, size, at])
     db.conn.executemany(
         "INSERT INTO pages (doc_id, position, sha256, content_type, size, width, height, dpi,"
         " thumb_sha256, blank_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
