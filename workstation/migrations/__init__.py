@@ -18,12 +18,14 @@ import sqlite_utils
 
 from workstation.errors import StoreError
 from workstation.i18n import t
-from workstation.migrations import m0001_core
+from workstation.migrations import m0001_core, m0002_sync, m0003_privacy
 
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
 
 MIGRATIONS: list[Migration] = [
     (1, "core", m0001_core.migrate),
+    (2, "sync", m0002_sync.migrate),
+    (3, "privacy", m0003_privacy.migrate),
 ]
 
 
