@@ -87,7 +87,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def _start_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app  # lazy: the CLI must work without Qt's display
-
     from workstation.paths import resolve_data_dir
 
     return run_app(resolve_data_dir(args.data_dir), lang=args.lang)
