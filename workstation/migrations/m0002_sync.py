@@ -49,7 +49,6 @@ STATEMENTS = [
         revision INTEGER NOT NULL,
         edit_seq INTEGER NOT NULL,
         outcome TEXT,
-        county_ref TEXT,
         PRIMARY KEY (batch_id, case_id)
     )""",
     "CREATE INDEX sync_batch_cases_case ON sync_batch_cases(case_id)",

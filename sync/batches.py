@@ -1,0 +1,136 @@
+"""Freezing cases into batches, and sending frozen batches.
+
+A batch is frozen in one transaction: its id, its exact case list and the
+gzip body are written, and its cases move to ``sending``, before any byte is
+sent. From then on the batch is only ever sent as stored, with its id as the
+Idempotency-Key, until the county answers it. So a crash, a timeout or a lost
+answer can never give cases that may already be stored a second batch id.
+"""
+
+from __future__ import annotations
+
+import gzip
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from sync import case_moves, outbox, payload
+from sync.config import SyncConfig
+from workstation import statuses
+from workstation.clock import now_iso
+from workstation.db import write
+from workstation.i18n import t
+
+if TYPE_CHECKING:
+    from workstation.context import Context
+
+_ENVELOPE_SLACK = 512  # bytes for batch_id, device_id, sent_at and the JSON around the cases
+
+
+@dataclass(frozen=True)
+class FrozenBatch:
+    batch_id: str
+    body: bytes  # gzip, exactly as sent on every attempt
+    case_count: int
+
+
+def open_batches(db: sqlite_utils.Database) -> list[FrozenBatch]:
+    rows = db.execute("SELECT batch_id, payload, case_count FROM sync_batches WHERE state = 'open'"
+                      " ORDER BY created_at, batch_id").fetchall()
+    return [FrozenBatch(r[0], bytes(r[1]), r[2]) for r in rows]
+
+
+def freeze_next(ctx: Context, config: SyncConfig, device_id: str,
+                max_cases: int | None = None) -> FrozenBatch | None:
+    """Freeze the next batch of sendable cases; None when there is nothing to send."""
+    limit = min(max_cases or config.batch_max_cases, config.batch_max_cases)
+    with write(ctx.db):
+        while True:  # more than once only when every candidate was too large alone
+            ids = outbox.candidates(ctx.db, limit)
+            if not ids:
+                return None
+            built = payload.case_payloads(ctx.db, ctx.office_code, ids)
+            chosen = _fit(ctx, ids, built, config.batch_max_json_bytes)
+            if chosen:
+                return _store(ctx, device_id, chosen)
+
+
+def _fit(ctx: Context, ids: list[str], built: dict[str, tuple[dict[str, Any], int]],
+         limit: int) -> list[tuple[str, bytes, int, int]]:
+    """Cases in order while the JSON stays under the limit: ``(id, json, revision, edit_seq)``."""
+    chosen, total = [], _ENVELOPE_SLACK
+    for case_id in ids:
+        case, edit_seq = built[case_id]
+        encoded = payload.encode(case)
+        if len(encoded) + _ENVELOPE_SLACK > limit:
+            _quarantine_too_large(ctx, case_id, edit_seq, len(encoded))
+            continue
+        if total + len(encoded) + 1 > limit:
+            break
+        total += len(encoded) + 1
+        chosen.append((case_id, encoded, case["revision"], edit_seq))
+    return chosen
+
+
+def _store(ctx: Context, device_id: str, chosen: list[tuple[str, bytes, int, int]]) -> FrozenBatch:
+    db, batch_id, at = ctx.db, str(uuid.uuid4()), now_iso()
+    head = payload.encode({"batch_id": batch_id, "device_id": device_id, "sent_at": at})
+    # The cases are already encoded: splice them in rather than encoding everything twice.
+    raw = head[:-1] + b',"cases":[' + b",".join(c[1] for c in chosen) + b"]}"
+    body = gzip.compress(raw, compresslevel=6, mtime=0)
+    db.execute("INSERT INTO sync_batches (batch_id, state, created_at, case_count, json_bytes, payload)"
+               " VALUES (?, 'open', ?, ?, ?, ?)", [batch_id, at, len(chosen), len(raw), body])
+    db.conn.executemany(
+        "INSERT INTO sync_batch_cases (batch_id, case_id, position, revision, edit_seq)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(batch_id, c[0], i, c[2], c[3]) for i, c in enumerate(chosen)])
+    outbox.put_in_batch(db, batch_id)
+    case_moves.move_many(ctx, [(c[0], None) for c in chosen], statuses.SENDING)
+    return FrozenBatch(batch_id, body, len(chosen))
+
+
+def _quarantine_too_large(ctx: Context, case_id: str, edit_seq: int, size: int) -> None:
+    error = outbox.error_record(
+        t("办件数据过大，无法上报", "The case is too large to send"),
+        t(f"办件内容有 {size} 字节，超过县级平台每批 4 MiB 的上限。请精简填写内容后再提交。",
+          f"The case has {size} bytes of data, over the county's 4 MiB limit. Shorten its text, "
+          "then make it ready again."))
+    outbox.set_state(ctx.db, case_id, outbox.QUARANTINED, edit_seq=edit_seq, error=error)
+
+
+def note_failure(db: sqlite_utils.Database, batch_id: str, error: str) -> None:
+    """A send that got no usable answer: count it; the batch stays open and goes again as is."""
+    with write(db):
+        db.execute("UPDATE sync_batches SET attempts = attempts + 1, last_attempt_at = ?, error = ?"
+                   " WHERE batch_id = ?", [now_iso(), error, batch_id])
+
+
+def members(db: sqlite_utils.Database, batch_id: str) -> list[tuple[str, int, int]]:
+    """``(case_id, revision, edit_seq)`` of a batch, in the order sent."""
+    rows = db.execute("SELECT case_id, revision, edit_seq FROM sync_batch_cases WHERE batch_id = ?"
+                      " ORDER BY position", [batch_id]).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def batch_state(db: sqlite_utils.Database, batch_id: str) -> str | None:
+    row = db.execute("SELECT state FROM sync_batches WHERE batch_id = ?", [batch_id]).fetchone()
+    return row[0] if row else None
+
+
+def record_outcomes(db: sqlite_utils.Database, batch_id: str, results: list[dict[str, Any]]) -> None:
+    """Each case's outcome on its batch row: one statement per kind of outcome."""
+    by_outcome: dict[str, list[str]] = {}
+    for result in results:
+        by_outcome.setdefault(result["outcome"], []).append(result["case_id"])
+    for outcome, ids in by_outcome.items():
+        db.execute(f"UPDATE sync_batch_cases SET outcome = ? WHERE batch_id = ? AND case_id IN"
+                   f" ({','.join('?' * len(ids))})", [outcome, batch_id, *ids])
+
+
+def close_batch(db: sqlite_utils.Database, batch_id: str, state: str, error: str | None = None) -> None:
+    """Call inside the transaction that applies the batch's outcome."""
+    db.execute("UPDATE sync_batches SET state = ?, done_at = ?, attempts = attempts + 1,"
+               " last_attempt_at = ?, error = ? WHERE batch_id = ?",
+               [state, now_iso(), now_iso(), error, batch_id])
