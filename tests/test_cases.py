@@ -222,3 +222,12 @@ def test_page_row_never_points_at_missing_file(ctx, make_case):
     with pytest.raises(BlobError):
         attach_pages(ctx, case_id, "id_card", [PageInput("a" * 64, "image/jpeg", 1)], "agent1")
     assert get_case(ctx, case_id).documents == []
+
+
+def test_receipt_sequence_search_uses_its_index(ctx, make_case):
+    ids = [make_case() for _ in range(3)]
+    seq = get_case(ctx, ids[1]).local_no.rsplit("-", 1)[1]
+    assert case_ids(ctx.db, CaseFilter(search=str(int(seq)))) == [ids[1]]
+    plan = " ".join(str(r[-1]) for r in ctx.db.execute(
+        "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE local_seq = '00002'"))
+    assert "cases_local_seq" in plan

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
-ID_CHARS_RE = re.compile(r"^[0-9]{2,17}[0-9Xx]?$")
+ID_CHARS_RE = re.compile(r"^[0-9]{1,17}[0-9Xx]?$")
 SORTABLE = {"created_at", "updated_at", "applicant_name", "service_code", "status", "local_no",
             "captured_by", "county_ref", "id_number"}
 SUMMARY_COLUMNS = ("case_id", "local_no", "revision", "status", "service_code", "form_version",
@@ -80,9 +80,9 @@ def _search_clause(q: str) -> tuple[str, str, list[Any]]:
         upper = q.upper()
         clause = "((id_number >= ? AND id_number < ?) OR (phone >= ? AND phone < ?)"
         params: list[Any] = [upper, upper + "\uffff", q, q + "\uffff"]
-        if len(q) <= 6:  # the sequence at the end of a receipt number
-            clause += " OR local_no LIKE ?"
-            params.append(f"%-{q}")
+        if len(q) <= 5 and q.isdigit():  # the sequence at the end of a receipt number
+            clause += " OR local_seq = ?"
+            params.append(q.zfill(5))
         return "cases", clause + ")", params
     like = f"%{_escape_like(q.upper())}%"
     return "cases", ("(UPPER(local_no) LIKE ? ESCAPE '\\' OR UPPER(county_ref) LIKE ? ESCAPE '\\'"
