@@ -80,3 +80,19 @@ def test_password_rules_and_roles(ctx):
         accounts.add_user(ctx.db, "x3", "boss", PASSWORD, actor="admin")
     with pytest.raises(ValidationFailed):
         accounts.add_user(ctx.db, "clerk1", "clerk", PASSWORD, actor="admin")
+
+
+def test_disabling_accounts_rules(ctx):
+    from workstation.accounts import set_active
+
+    with pytest.raises(PermissionDenied):
+        set_active(ctx.db, "agent1", False, actor="clerk1")
+    with pytest.raises(PermissionDenied):
+        set_active(ctx.db, "admin", False, actor="admin")
+    set_active(ctx.db, "agent1", False, actor="admin")
+    with pytest.raises(AuthenticationFailed):
+        accounts.authenticate(ctx.db, "agent1", PASSWORD)
+    with pytest.raises(PermissionDenied):
+        accounts.acting_user(ctx.db, "agent1")
+    set_active(ctx.db, "agent1", True, actor="admin")
+    assert accounts.authenticate(ctx.db, "agent1", PASSWORD).username == "agent1"

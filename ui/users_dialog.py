@@ -1,9 +1,7 @@
 """Staff accounts (administrators only): add, disable or enable, reset a password.
 
-Adding and resetting go through :mod:`workstation.accounts`, which checks the
-password rules and writes the audit entries. Disabling has no core function
-yet, so :func:`set_active` below does it the same way (admin check, one write
-transaction with its audit entry); it belongs in ``accounts.py`` eventually.
+Adding, disabling and resetting go through :mod:`workstation.accounts`, which
+checks the roles and the password rules and writes the audit entries.
 """
 
 from __future__ import annotations
@@ -31,29 +29,9 @@ from PySide6.QtWidgets import (
 from ui.ops import show_error
 from ui.state import AppState
 from ui.theme import SPACING, set_role
-from workstation import accounts, audit
-from workstation.db import write
-from workstation.errors import PermissionDenied, ValidationFailed
+from workstation import accounts
+from workstation.errors import ValidationFailed
 from workstation.i18n import t
-
-
-def set_active(db: Any, username: str, active: bool, actor: str) -> None:
-    """Disable or enable an account; never one's own, never the last active admin."""
-    accounts.require_role(accounts.acting_user(db, actor), "admin")
-    target = accounts.get_user(db, username)
-    if username == actor and not active:
-        raise PermissionDenied(t("不能停用自己的账号", "You cannot disable your own account"),
-                               t("请让另一位管理员操作。", "Ask another administrator."))
-    with write(db):
-        if not active and target.is_admin():
-            admins = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1"
-                                " AND username != ?", [username]).fetchone()[0]
-            if not admins:
-                raise ValidationFailed(t("至少要保留一个管理员", "One administrator must remain"),
-                                       t("请先添加另一位管理员。", "Add another administrator first."))
-        db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
-        audit.append(db, actor, "user.enable" if active else "user.disable",
-                     detail={"username": username})
 
 
 class _PasswordFields:
@@ -214,4 +192,4 @@ class UsersDialog(QDialog):
         if user is None:
             return
         actor = self.state.username
-        self._run(lambda ctx: set_active(ctx.db, user.username, not user.active, actor), user.username)
+        self._run(lambda ctx: accounts.set_active(ctx.db, user.username, not user.active, actor), user.username)

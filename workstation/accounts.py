@@ -191,3 +191,22 @@ def require_role(user: User, *roles: str) -> None:
         names = "、".join(t(*ROLE_LABELS[r]) for r in roles)
         raise PermissionDenied(t("没有权限", "Not allowed"),
                                t(f"此操作需要以下角色之一：{names}。", f"This needs one of these roles: {names}."))
+
+
+def set_active(db: sqlite_utils.Database, username: str, active: bool, actor: str) -> None:
+    """Disable or enable an account; never one's own, never the last active admin."""
+    require_role(acting_user(db, actor), "admin")
+    target = get_user(db, username)
+    if username == actor and not active:
+        raise PermissionDenied(t("不能停用自己的账号", "You cannot disable your own account"),
+                               t("请让另一位管理员操作。", "Ask another administrator."))
+    with write(db):
+        if not active and target.is_admin():
+            admins = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1"
+                                " AND username != ?", [username]).fetchone()[0]
+            if not admins:
+                raise ValidationFailed(t("至少要保留一个管理员", "One administrator must remain"),
+                                       t("请先添加另一位管理员。", "Add another administrator first."))
+        db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
+        audit.append(db, actor, "user.enable" if active else "user.disable",
+                     detail={"username": username})
