@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from cli.main import print_json
-from workstation import audit, case_flow, statuses
+from workstation import case_flow, statuses
 from workstation.accounts import acting_user
 from workstation.case_queries import CaseFilter, list_cases
-from workstation.cases import get_case, update_case
+from workstation.cases import get_case, update_case, view_case
 from workstation.context import Context
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import ValidationFailed, WorkstationError
@@ -135,12 +135,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def case_json(ctx: Context, case_id: str, user: str | None) -> dict[str, Any]:
-    case = get_case(ctx, case_id, user=user)
-    if user:
-        from workstation.db import write
-
-        with write(ctx.db):
-            audit.append(ctx.db, user, "case.view", case_id)
+    case = view_case(ctx, case_id, user) if user else get_case(ctx, case_id)
     data = case.to_dict()
     data["status_label"] = statuses.label(case.status)
     data["county"] = {"ref": case.county_ref, "status": case.county_status,

@@ -50,7 +50,7 @@ def apply_answer(ctx: Context, batch_id: str, answer: dict[str, Any]) -> BatchTa
             result = by_id.get(case_id)
             if result is None or result.get("revision", revision) != revision:
                 _unanswered(ctx, case_id, batch_id, tally)
-            elif result["outcome"] in STORED and now[case_id][0] in ("sending", "ready"):
+            elif result["outcome"] in STORED and now[case_id][:2] == ("sending", edit_seq):
                 clean.append((case_id, revision, edit_seq, result["county_ref"], now[case_id][2]))
             else:
                 _apply_one(ctx, case_id, revision, edit_seq, result, tally)

@@ -38,7 +38,7 @@ from ui.ops import error_text, show_error
 from ui.page_strip import DocumentChecklist
 from ui.state import AppState
 from workstation import statuses
-from workstation.cases import create_case, get_case, update_case
+from workstation.cases import create_case, get_case, update_case, view_case
 from workstation.errors import WorkstationError
 from workstation.forms import FieldError, FormDefinition
 from workstation.i18n import pick
@@ -152,7 +152,8 @@ class CaseFormPage(QWidget):
         """Bring a saved case back with every value as it was typed."""
         self.flush()
         try:
-            case = get_case(self.state.ctx, case_id, self.state.username or None)
+            case = (view_case(self.state.ctx, case_id, self.state.username) if self.state.username
+                    else get_case(self.state.ctx, case_id))
         except WorkstationError as exc:  # not allowed, or gone: say so, keep the page as it was
             show_error(self, exc)
             return False

@@ -40,7 +40,7 @@ from ui.state import AppState
 from ui.theme import STATUS_COLOURS
 from workstation import statuses
 from workstation.case_flow import accept_with_shortfall, mark_ready, withdraw
-from workstation.cases import Case, get_case
+from workstation.cases import Case, get_case, view_case
 from workstation.errors import ValidationFailed, WorkstationError
 from workstation.i18n import pick
 
@@ -156,7 +156,8 @@ class CaseViewPage(QWidget):
         self.message.hide()
         self._docs_audited = False
         try:
-            case = get_case(self.state.ctx, case_id, self.state.username or None)
+            case = (view_case(self.state.ctx, case_id, self.state.username) if self.state.username
+                    else get_case(self.state.ctx, case_id))
         except WorkstationError as exc:  # e.g. another agent's case: explain, never a traceback
             show_error(self, exc)
             return False

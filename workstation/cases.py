@@ -88,6 +88,14 @@ def get_case(ctx: Context, case_id: str, user: str | None = None, with_documents
     return case
 
 
+def view_case(ctx: Context, case_id: str, user: str) -> Case:
+    """A person opens a case: check they may see it, and record that they did."""
+    case = get_case(ctx, case_id, user=user)
+    with write(ctx.db):
+        audit.append(ctx.db, user, "case.view", case_id)
+    return case
+
+
 def search_columns(applicant: dict[str, Any]) -> tuple[str, str, str, str]:
     return (str(applicant.get("name") or "").strip(), str(applicant.get("id_number") or "").upper(),
             str(applicant.get("phone") or ""), str(applicant.get("division_code") or ""))
