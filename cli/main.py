@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "cli.cmd_scan",
     "cli.cmd_ops",
     "cli.cmd_keys",
+    "cli.cmd_privacy",
 ]
 
 

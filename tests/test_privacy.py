@@ -111,3 +111,16 @@ def test_cli_roles_allowed_and_refused(ctx, make_case, capsys):
     assert main(["--data-dir", data_dir, "case", "set", theirs, "applicant.phone=13800000000",
                  "--user", "agent1"]) == 5
     assert main(["--data-dir", data_dir, "user", "add", "x9", "--role", "clerk", "--by", "clerk1"]) == 5
+
+
+def test_cli_retention(ctx, make_case, capsys):
+    from cli.main import main
+
+    done = make_case()
+    _through_county(ctx, done, at=(now() - timedelta(days=40)).isoformat())
+    data_dir = str(ctx.data_dir)
+    assert main(["--data-dir", data_dir, "retention", "--dry-run", "--json"]) == 0
+    assert '"cases": []' in capsys.readouterr().out
+    assert main(["--data-dir", data_dir, "retention", "--days", "30"]) == 0
+    assert "1" in capsys.readouterr().out
+    assert get_case(ctx, done).documents == []
