@@ -1,8 +1,9 @@
 """``workstation doctor``: checks a person can act on, each ok / warning / error.
 
 The doctor never changes the store: the database is opened read-only with
-plain sqlite3 (no migrations, no start-up recovery), so it also runs on a
-damaged database or one that a failed upgrade left behind. Environment checks
+plain sqlite3 (SQLCipher and the keyring's key for an encrypted store; no
+migrations, no start-up recovery), so it also runs on a damaged database or
+one that a failed upgrade left behind. Environment checks
 (disk, keyring, county, scanners) live in :mod:`workstation.ops_doctor_env`.
 """
 
