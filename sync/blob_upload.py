@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from sync import blob_state, outbox
+from sync import blob_state, outbox, shapes
 from sync.backoff import Backoff, Retrier
 from sync.blob_state import NeededBlob
 from sync.client import CountyClient
@@ -256,9 +256,7 @@ class BlobUploader:
 
 def _checked(offset: int, size: int) -> int:
     if not 0 <= offset <= size:
-        from sync.shapes import invalid
-
-        raise invalid(t(f"Upload-Offset {offset} 超出文件大小", f"Upload-Offset {offset} is beyond the file"))
+        raise shapes.invalid(t(f"Upload-Offset {offset} 超出文件大小", f"Upload-Offset {offset} is beyond the file"))
     return offset
 
 

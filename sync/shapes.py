@@ -72,6 +72,12 @@ def catalog(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def blob_answer(obj: dict[str, Any], sha: str) -> dict[str, Any]:
+    if obj.get("sha256") != sha:
+        raise invalid(t("blobs：应答中的 sha256 与所传文件不符", "blobs: the answer names another sha256"))
+    return obj
+
+
 def batch_answer(obj: dict[str, Any], batch_id: str) -> dict[str, Any]:
     if obj.get("batch_id") != batch_id:
         raise invalid(t("batches：batch_id 与所发批次不符", "batches: batch_id differs from the one sent"))

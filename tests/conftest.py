@@ -73,3 +73,30 @@ def make_case(ctx):
                            sample_fields(service_code) if fields is None else fields, user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(request, monkeypatch):
+    """A message box nobody expected must fail the test, not hang it forever.
+
+    Tests that expect a dialog patch ``QMessageBox`` themselves (later patches
+    win). Anything else is recorded and printed, and the box is answered with
+    its default button so the event loop goes on.
+    """
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def record(kind):
+        def fake(parent, title, text="", *args, **kwargs):
+            shown.append(f"{kind}: {title}: {text}")
+            print(f"unexpected QMessageBox.{kind}: {title}: {text}")
+            return QMessageBox.StandardButton.Ok if kind != "question" else QMessageBox.StandardButton.No
+        return staticmethod(fake)
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind))
+    yield

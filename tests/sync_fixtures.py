@@ -14,7 +14,13 @@ from tests.sync_helpers import BROKEN_SERVICE, CODES, TEST_SERVICE
 
 @pytest.fixture
 def keyring_file(tmp_path: Path):
-    """A file-backed keyring inside tmp_path; CLI subprocesses find it through XDG_DATA_HOME."""
+    """A file-backed keyring inside tmp_path; CLI subprocesses find it through XDG_DATA_HOME.
+
+    Request it before ``ctx``: the store's data key (encryption) is created when
+    ``ctx`` opens the store, and must land in this keyring along with the
+    device token, or a second context (a worker thread, a CLI process) cannot
+    open the store.
+    """
     home = tmp_path / "xdg"
     ring = PlaintextKeyring()
     ring.file_path = str(home / "python_keyring" / "keyring_pass.cfg")

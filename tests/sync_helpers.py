@@ -18,6 +18,7 @@ from typing import Any
 from tests.conftest import OFFICE
 from tests.county_server import CountyServer
 
+ROOT = Path(__file__).resolve().parent.parent
 TEST_CODE = "sync_test_allowance"
 CODES = [f"TEST-{i:04d}" for i in range(20)]
 
@@ -60,6 +61,19 @@ def arm_faults(county: CountyServer, probability: float) -> None:
                           after_bytes=2000 if kind == "reset_mid_upload" else None)
 
 
+def open_store(data_dir: Path, encrypt: bool):
+    """A set-up workstation store like the ``ctx`` fixture's, encrypted or not."""
+    from tests.conftest import PASSWORD
+    from workstation import accounts
+    from workstation.context import Context
+    from workstation.office import init_office
+
+    context = Context.open(data_dir, encrypt=encrypt)
+    init_office(context, OFFICE, "桃花村便民服务站", "admin", PASSWORD)
+    accounts.add_user(context.db, "agent1", "village_agent", PASSWORD, actor="admin")
+    return context
+
+
 def fast_config(**changes: Any):
     from sync.config import SyncConfig
 
@@ -71,6 +85,7 @@ def enroll_and_prime(ctx, county: CountyServer, code: str = CODES[0]):
     from sync.engine import SyncEngine
     from sync.enrollment import enroll
 
+    ctx.reopen().close()  # fails here if the test asked for ``ctx`` before ``keyring_file``
     enroll(ctx, county.base_url, code, "test workstation")
     engine = SyncEngine(ctx, config=fast_config())
     result = engine.run_cycle()

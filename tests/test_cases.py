@@ -231,3 +231,16 @@ def test_receipt_sequence_search_uses_its_index(ctx, make_case):
     plan = " ".join(str(r[-1]) for r in ctx.db.execute(
         "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE local_seq = '00002'"))
     assert "cases_local_seq" in plan
+
+
+def test_redelivered_update_in_the_same_second_does_not_step_back(ctx, make_case):
+    case_id = make_case()
+    attach_required(ctx, case_id)
+    case_flow.mark_ready(ctx, case_id, "agent1")
+    _send(ctx, case_id)
+    at = "2026-11-25T10:02:00+08:00"
+    with write(ctx.db):
+        assert case_flow.apply_county_status(ctx, case_id, "received", None, at)
+        assert case_flow.apply_county_status(ctx, case_id, "in_review", None, at)
+        assert not case_flow.apply_county_status(ctx, case_id, "received", None, at)
+    assert get_case(ctx, case_id).status == "in_review"

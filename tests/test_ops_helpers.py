@@ -48,8 +48,12 @@ def add_case(ctx: Any, applicant: dict[str, Any], pages: int = 1, seed: bytes = 
     return case_id
 
 
-def make_store(data_dir: Path, encrypt: bool | None = None) -> list[str]:
-    """A closed store with one case (two pages each) per applicant in APPLICANTS."""
+def make_store(data_dir: Path, encrypt: bool = False) -> list[str]:
+    """A closed store with one case (two pages each) per applicant in APPLICANTS.
+
+    Plain unless asked: these tests damage and read the database file directly;
+    the encrypted paths have tests of their own.
+    """
     ctx = open_store(data_dir, encrypt)
     try:
         return [add_case(ctx, applicant, pages=2) for applicant in APPLICANTS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -118,4 +119,4 @@ def test_thumbnail_opens(ctx, make_case):
     case_id = make_case()
     store_pages(ctx, case_id, "form", [page], "agent1")
     thumb = case_documents(ctx.db, case_id)[0]["pages"][0]["thumb_sha256"]
-    assert Image.open(ctx.blobs.path(thumb)).format == "JPEG"
+    assert Image.open(io.BytesIO(ctx.blobs.read(thumb))).format == "JPEG"

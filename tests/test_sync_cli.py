@@ -13,6 +13,7 @@ import time
 from tests.county_server import CountyServer
 from tests.sync_helpers import (
     CODES,
+    ROOT,
     TEST_SERVICE,
     assert_county_agrees,
     cli_env,
@@ -20,7 +21,6 @@ from tests.sync_helpers import (
     jpeg_bytes,
     ready_case,
 )
-from tests.test_sync_kill import ROOT
 
 pytest_plugins = ["tests.sync_fixtures"]
 
@@ -32,7 +32,7 @@ def run_cli(capsys, data_dir, *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_enroll_sync_status_and_exit_codes(ctx, county, keyring_file, data_dir, capsys):
+def test_enroll_sync_status_and_exit_codes(keyring_file, ctx, county, data_dir, capsys):
     code, out = run_cli(capsys, data_dir, "enroll", "--url", county.base_url, "--code", CODES[0],
                         "--device-name", "桃花村 1 号机")
     assert code == 0 and "dev_" in out
@@ -59,14 +59,14 @@ def test_enroll_sync_status_and_exit_codes(ctx, county, keyring_file, data_dir, 
     assert code == 3  # unreachable is found first; the 401 comes back once the county answers
 
 
-def test_enroll_with_a_bad_code_fails_clearly(ctx, county, keyring_file, data_dir, capsys):
+def test_enroll_with_a_bad_code_fails_clearly(keyring_file, ctx, county, data_dir, capsys):
     from cli.main import main
 
     code = main(["--data-dir", str(data_dir), "enroll", "--url", county.base_url, "--code", "NOPE-0000"])
     assert code == 1 and "注册码无效" in capsys.readouterr().err
 
 
-def test_watch_syncs_new_work_and_stops_cleanly_on_sigterm(ctx, county, keyring_file, data_dir):
+def test_watch_syncs_new_work_and_stops_cleanly_on_sigterm(keyring_file, ctx, county, data_dir):
     from sync.enrollment import enroll
 
     enroll(ctx, county.base_url, CODES[0])
@@ -108,7 +108,7 @@ def wait_for(condition, seconds: float) -> None:
         time.sleep(0.05)
 
 
-def test_watch_starts_at_once_when_the_county_comes_back(ctx, county, keyring_file, tmp_path):
+def test_watch_starts_at_once_when_the_county_comes_back(keyring_file, ctx, county, tmp_path):
     from sync.engine import SyncEngine
     from sync.enrollment import enroll
     from sync.watch import Watcher

@@ -16,7 +16,7 @@ from tests.sync_helpers import (
 pytest_plugins = ["tests.sync_fixtures"]
 
 
-def test_cases_with_pages_reach_the_county_once(ctx, county, keyring_file):
+def test_cases_with_pages_reach_the_county_once(keyring_file, ctx, county):
     from sync import issues
     from sync.engine import SyncEngine
     from sync.status import sync_figures

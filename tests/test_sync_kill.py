@@ -14,11 +14,13 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from tests.sync_helpers import (
+    ROOT,
     arm_faults,
     assert_batches_clean,
     assert_county_agrees,
@@ -28,19 +30,31 @@ from tests.sync_helpers import (
     ready_case,
 )
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KILLS = 10
 
 pytest_plugins = ["tests.sync_fixtures"]
 
 
-def sync_process(data_dir, env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "cli.main", "--data-dir", str(data_dir), "sync", "--fast"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def sync_process(data_dir, env, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cli.main", "--data-dir", str(data_dir), "sync", "--fast",
+                             *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def started_syncing(proc: subprocess.Popen, seconds: float = 20) -> bool:
+    """Wait for the process's first progress line (it has opened the store and is
+    talking to the county); False if it ended first."""
+    seen = threading.Event()
+
+    def watch() -> None:
+        if proc.stderr is not None and proc.stderr.readline():
+            seen.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    return seen.wait(seconds)
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_then_clean_run(ctx, county, keyring_file, data_dir):
+def test_sigkill_at_random_then_clean_run(keyring_file, ctx, county, data_dir):
     _ring, home = keyring_file
     enroll_and_prime(ctx, county)
     rng = random.Random(int(os.environ.get("SYNC_KILL_SEED", "99")))
@@ -60,13 +74,14 @@ def test_sigkill_at_random_then_clean_run(ctx, county, keyring_file, data_dir):
     killed_mid_run = runs = 0
     while killed_mid_run < KILLS and runs < 3 * KILLS:
         runs += 1
-        proc = sync_process(data_dir, env)
-        time.sleep(rng.uniform(0.45, 1.3))
-        if proc.poll() is None:
-            killed_mid_run += 1
+        proc = sync_process(data_dir, env, "--progress")
+        if started_syncing(proc):
+            time.sleep(rng.uniform(0.0, 0.5))  # then anywhere in the run: upload, batch, updates
+            if proc.poll() is None:
+                killed_mid_run += 1
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
-        ids += more_cases(20)
+        ids += more_cases(30)
     assert killed_mid_run == KILLS  # the kills really landed mid-run
     county.faults.clear()
     final = sync_process(data_dir, env)

@@ -27,7 +27,7 @@ def cycle(ctx, **config):
     return SyncEngine(ctx, config=fast_config(**config)).run_cycle()
 
 
-def test_rejected_case_is_quarantined_while_the_others_go(ctx, county, keyring_file):
+def test_rejected_case_is_quarantined_while_the_others_go(keyring_file, ctx, county):
     from sync.outbox import case_state
     from sync.status import sync_figures
     from workstation.cases import load_case, update_case
@@ -57,7 +57,7 @@ def test_rejected_case_is_quarantined_while_the_others_go(ctx, county, keyring_f
     assert case_state(ctx.db, bad)["state"] == "sent"
 
 
-def test_returned_case_corrected_goes_as_revision_2(ctx, county, keyring_file):
+def test_returned_case_corrected_goes_as_revision_2(keyring_file, ctx, county):
     from workstation import case_flow
     from workstation.cases import load_case, update_case
 
@@ -85,7 +85,7 @@ def case_row(ctx, case_id: str) -> tuple:
     return ctx.db.execute("SELECT * FROM cases WHERE case_id = ?", [case_id]).fetchone()
 
 
-def test_updates_applied_twice_change_nothing(ctx, county, keyring_file):
+def test_updates_applied_twice_change_nothing(keyring_file, ctx, county):
     from sync import updates
     from sync.config import UPDATES_CURSOR
     from workstation import settings
@@ -116,7 +116,7 @@ def test_updates_applied_twice_change_nothing(ctx, county, keyring_file):
     assert [case_row(ctx, c) for c in ids] == before
 
 
-def test_updates_page_and_cursor_commit_together(ctx, county, keyring_file):
+def test_updates_page_and_cursor_commit_together(keyring_file, ctx, county):
     from sync.config import UPDATES_CURSOR
     from workstation import settings
 
@@ -134,7 +134,7 @@ def test_updates_page_and_cursor_commit_together(ctx, county, keyring_file):
     assert cycle(ctx).updates_applied == 1
 
 
-def test_401_stops_keeps_everything_and_reenrolling_resumes(ctx, county, keyring_file):
+def test_401_stops_keeps_everything_and_reenrolling_resumes(keyring_file, ctx, county):
     from sync.engine import SyncEngine
     from sync.enrollment import enroll
     from sync.status import sync_figures
@@ -163,7 +163,7 @@ def test_401_stops_keeps_everything_and_reenrolling_resumes(ctx, county, keyring
     assert_county_agrees(ctx, county, ids)
 
 
-def test_catalog_uses_etag_and_takes_new_versions(ctx, county, keyring_file):
+def test_catalog_uses_etag_and_takes_new_versions(keyring_file, ctx, county):
     from sync import issues
 
     enroll_and_prime(ctx, county)
@@ -180,7 +180,7 @@ def test_catalog_uses_etag_and_takes_new_versions(ctx, county, keyring_file):
     assert len(issues.recent(ctx.db, kind="catalog")) == 2  # one per catalog that had a bad definition
 
 
-def test_damaged_local_file_blocks_its_case_only(ctx, county, keyring_file):
+def test_damaged_local_file_blocks_its_case_only(keyring_file, ctx, county):
     from sync.outbox import case_state
     from workstation.documents import PageInput, replace_page
 
@@ -208,7 +208,7 @@ def test_damaged_local_file_blocks_its_case_only(ctx, county, keyring_file):
     assert_county_agrees(ctx, county, [fine, damaged])
 
 
-def test_county_limit_below_ours_splits_the_batch(ctx, county, keyring_file):
+def test_county_limit_below_ours_splits_the_batch(keyring_file, ctx, county):
     enroll_and_prime(ctx, county)
     rng = random.Random(7)
     ids = [ready_case(ctx, [jpeg_bytes(rng, 300)], rng=rng) for _ in range(130)]
@@ -219,7 +219,7 @@ def test_county_limit_below_ours_splits_the_batch(ctx, county, keyring_file):
     assert_county_agrees(ctx, county, ids)
 
 
-def test_unreachable_county_is_offline_and_nothing_changes(ctx, county, keyring_file):
+def test_unreachable_county_is_offline_and_nothing_changes(keyring_file, ctx, county):
     from workstation.cases import load_case
 
     enroll_and_prime(ctx, county)

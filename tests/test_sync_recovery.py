@@ -25,7 +25,7 @@ def local_batches(ctx) -> list[tuple[str, str, bytes]]:
         "SELECT batch_id, state, payload FROM sync_batches ORDER BY created_at")]
 
 
-def test_unanswered_batch_goes_again_with_same_id_and_cases(ctx, county, keyring_file):
+def test_unanswered_batch_goes_again_with_same_id_and_cases(keyring_file, ctx, county):
     from sync.engine import SyncEngine
     from workstation.cases import load_case
 
@@ -50,7 +50,7 @@ def test_unanswered_batch_goes_again_with_same_id_and_cases(ctx, county, keyring
     assert_county_agrees(ctx, county, ids)
 
 
-def test_lost_answers_are_replayed_never_a_new_batch(ctx, county, keyring_file):
+def test_lost_answers_are_replayed_never_a_new_batch(keyring_file, ctx, county):
     from sync.engine import SyncEngine
 
     enroll_and_prime(ctx, county)
@@ -67,7 +67,7 @@ def test_lost_answers_are_replayed_never_a_new_batch(ctx, county, keyring_file):
     assert_batches_clean(ctx, county)
 
 
-def test_edit_while_answer_is_lost_goes_out_as_next_revision(ctx, county, keyring_file):
+def test_edit_while_answer_is_lost_goes_out_as_next_revision(keyring_file, ctx, county):
     from sync.engine import SyncEngine
     from workstation.cases import load_case, update_case
 
@@ -92,7 +92,7 @@ def test_edit_while_answer_is_lost_goes_out_as_next_revision(ctx, county, keyrin
     assert_batches_clean(ctx, county)
 
 
-def test_edit_during_send_from_another_thread(ctx, county, keyring_file):
+def test_edit_during_send_from_another_thread(keyring_file, ctx, county):
     """The engine runs in a worker thread with its own Context, as the UI runs it."""
     from sync.engine import SyncEngine
     from workstation.cases import load_case, update_case
@@ -122,7 +122,7 @@ def test_edit_during_send_from_another_thread(ctx, county, keyring_file):
     assert_county_agrees(ctx, county, ids)
 
 
-def test_missing_blob_is_uploaded_and_the_case_sent_again(ctx, county, keyring_file):
+def test_missing_blob_is_uploaded_and_the_case_sent_again(keyring_file, ctx, county):
     from sync import blob_state
     from sync.engine import SyncEngine
 
@@ -140,4 +140,21 @@ def test_missing_blob_is_uploaded_and_the_case_sent_again(ctx, county, keyring_f
     assert [e["code"] for e in first[ids[0]]["errors"]] == ["missing_blob"]
     assert answers[1][0]["case_id"] == ids[0] and answers[1][0]["outcome"] == "accepted"
     assert sha in county.blob_sha256s()
+    assert_county_agrees(ctx, county, ids)
+
+
+def test_garbled_upload_answers_are_not_taken_as_success(keyring_file, ctx, county):
+    """A part the county answers with garbage is checked again, never taken as "complete"."""
+    from sync.engine import SyncEngine
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(6)
+    ids = [ready_case(ctx, [jpeg_bytes(rng, 1_500_000)], rng=rng), ready_case(ctx, [jpeg_bytes(rng, 500)], rng=rng)]
+    for kind in ("invalid_json", "truncate"):
+        county.faults.add(kind, path_prefix="/blobs", method="PUT", times=2)
+    result = SyncEngine(ctx, config=fast_config()).run_cycle()
+    assert result.outcome == "ok" and result.sent == 2
+    assert county.stats()["faults_fired"] == {"invalid_json": 2, "truncate": 2}
+    outcomes = [r["outcome"] for b in county.batches() for r in json.loads(b["response"])["results"]]
+    assert outcomes == ["accepted", "accepted"]  # no case went out before its file was whole
     assert_county_agrees(ctx, county, ids)

@@ -74,7 +74,7 @@ def correct_returned(ctx, returned: list[str], pending: set[str]) -> None:
 
 
 @pytest.mark.slow
-def test_random_faults_converge(ctx, county, keyring_file):
+def test_random_faults_converge(keyring_file, ctx, county):
     from sync.engine import SyncEngine
     from workstation.cases import load_case
 

@@ -56,7 +56,7 @@ def test_retrier_retries_transient_only_and_leaves_long_pauses_to_the_next_cycle
     assert slept == []  # a 15-minute pause is not slept inside a cycle
 
 
-def test_retry_after_from_the_county_is_honoured(ctx, county, keyring_file):
+def test_retry_after_from_the_county_is_honoured(keyring_file, ctx, county):
     from sync.engine import SyncEngine
 
     enroll_and_prime(ctx, county)
@@ -126,7 +126,7 @@ def test_wrong_shaped_update_pages_are_never_success(page):
         shapes.updates_page(page)
 
 
-def test_progress_reports_each_step_and_the_end(ctx, county, keyring_file):
+def test_progress_reports_each_step_and_the_end(keyring_file, ctx, county):
     from sync.engine import SyncEngine
     from sync.progress import Progress
 
@@ -161,7 +161,7 @@ def test_history_marks_a_run_that_died_as_interrupted(ctx):
     assert history.last_success(ctx.db)["figures"] == {"sent": 1}
 
 
-def test_large_file_is_streamed_not_read_into_memory(ctx, county, keyring_file):
+def test_large_file_is_streamed_not_read_into_memory(keyring_file, ctx, county):
     from sync.config import MIB
     from sync.engine import SyncEngine
 
@@ -179,3 +179,38 @@ def test_large_file_is_streamed_not_read_into_memory(ctx, county, keyring_file):
     assert result.outcome == "ok" and result.bytes_uploaded == size
     # Client and county share this process; both hold at most a part or so at a time.
     assert peak < 4 * MIB, peak
+
+
+def test_upload_resumes_from_the_county_offset(keyring_file, ctx, county, monkeypatch):
+    """A partial upload left at the county (say by a process killed mid-file) is continued
+    from the county's Upload-Offset, not sent again from the start."""
+    from sync import tokens
+    from sync.client import CountyClient
+    from sync.config import DEVICE_ID
+    from sync.engine import SyncEngine
+    from workstation import settings
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(6)
+    data = jpeg_bytes(rng, 1_000_000)
+    ready_case(ctx, [data], rng=rng)
+    sha = ctx.blobs.put_bytes(data)
+    token = tokens.load(ctx.data_dir, settings.get(ctx.db, DEVICE_ID))
+    first = CountyClient(county.base_url, token)
+    assert first.put_part(sha, data[:300_000], "image/jpeg", 0, 299_999, len(data)).offset == 300_000
+    first.close()
+    assert county.uploads() == {sha: 300_000}
+
+    parts: list[tuple[int, int]] = []
+    real = CountyClient.put_part
+
+    def recording(self, sha_, body, content_type, first_, last, total):
+        parts.append((first_, last))
+        return real(self, sha_, body, content_type, first_, last, total)
+
+    monkeypatch.setattr(CountyClient, "put_part", recording)
+    result = SyncEngine(ctx, config=fast_config()).run_cycle()
+    assert result.outcome == "ok" and result.sent == 1
+    assert parts[0][0] == 300_000 and parts[-1][1] == len(data) - 1
+    assert result.bytes_uploaded == len(data) - 300_000
+    assert county.blob_bytes(sha) == data

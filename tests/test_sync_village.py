@@ -16,7 +16,13 @@ import random
 
 import pytest
 
-from tests.sync_helpers import assert_county_agrees, enroll_and_prime, fast_config, jpeg_bytes, ready_case
+from tests.sync_helpers import (
+    assert_county_agrees,
+    enroll_and_prime,
+    fast_config,
+    jpeg_bytes,
+    ready_case,
+)
 
 pytest_plugins = ["tests.sync_fixtures"]
 
@@ -28,7 +34,7 @@ SCAN = 2_000_000
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_two_megabyte_scan_over_a_village_line(ctx, county, keyring_file):
+def test_two_megabyte_scan_over_a_village_line(keyring_file, ctx, county):
     from sync.engine import SyncEngine
     from workstation.cases import load_case
 

@@ -29,7 +29,10 @@ CODE = "FLOW-0001"
 
 @pytest.fixture
 def keyring_file(tmp_path):
-    """The device token goes to a file keyring in tmp_path, never the machine's own."""
+    """The device token goes to a file keyring in tmp_path, never the machine's own.
+
+    Requested before ``ctx``: the store's data key must land in the same keyring.
+    """
     import keyring
     from keyrings.alt.file import PlaintextKeyring
 
@@ -112,7 +115,7 @@ def fill_form(qtbot, form) -> None:
     choose(qtbot, form, "fields.by_proxy", False)
 
 
-def test_case_from_sign_in_to_county_and_back(qtbot, ctx, county, keyring_file, signed_in):
+def test_case_from_sign_in_to_county_and_back(keyring_file, qtbot, ctx, county, signed_in):
     from sync.enrollment import enroll
     from ui.case_form import CaseFormPage
     from ui.case_view import CaseViewPage

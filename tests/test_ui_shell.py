@@ -231,8 +231,8 @@ def test_a_clerk_may_not_change_office_settings(qtbot, window):
 
 def test_users_dialog_adds_disables_and_resets_with_audit(qtbot, window, ctx):
     from ui.users_dialog import UsersDialog
-    from workstation.accounts import set_active
     from workstation import accounts
+    from workstation.accounts import set_active
     from workstation.errors import AuthenticationFailed, PermissionDenied
 
     sign_in(qtbot, window)

@@ -147,12 +147,20 @@ def apply_county_status(ctx: Context, case_id: str, status: str, reason: str | N
     return True
 
 
+# Where a status stands in a case's life at the county, to order two updates
+# stamped with the same second (a re-delivered "received" must not undo the
+# "in_review" that came after it in the same second).
+_PROGRESS = {"received": 0, "in_review": 1, "returned": 2, "approved": 3, "rejected": 3, "completed": 4}
+
+
 def _already_applied(case: Case, status: str, at: str) -> bool:
-    """An update older than the last applied one, or that same one again."""
+    """An update older than the last applied one, or not newer at the same second."""
     if not case.county_updated_at:
         return False
     last, new = parse_iso(case.county_updated_at), parse_iso(at)
-    return new < last or (new == last and status == case.county_status)
+    if new != last:
+        return new < last
+    return _PROGRESS.get(status, 0) <= _PROGRESS.get(case.county_status or "", -1)
 
 
 def _record_county(ctx: Context, case_id: str, status: str, reason: str | None, at: str,

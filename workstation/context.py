@@ -167,7 +167,7 @@ def only_user(data_dir: Path) -> bool:
 
 
 def encryption_default() -> bool:
-    return os.environ.get("WORKSTATION_ENCRYPT", "0") != "0"
+    return os.environ.get("WORKSTATION_ENCRYPT", "1") != "0"
 
 
 def _take_lock(data_dir: Path) -> tuple[IO[Any] | None, bool]:
