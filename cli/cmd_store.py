@@ -112,7 +112,7 @@ def status_report(ctx: Context) -> dict[str, Any]:
                   "recovery": ctx.recovery},
     }
     try:
-        from sync.status import sync_figures  # type: ignore[import-not-found]
+        from sync.status import sync_figures
     except ImportError:
         return report
     report["sync"] = sync_figures(ctx)
@@ -132,7 +132,23 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             f"Store: {'healthy' if ok else 'problems'} ({store['blobs']} files)"))
     for p in store["blob_problems"]:
         print(f"  {p['sha256'][:12]}… {p['problem']}")
+    _print_sync(report.get("sync"))
     return 0 if ok else 1
+
+
+def _print_sync(figures: dict[str, Any] | None) -> None:
+    if not figures:
+        return
+    if figures.get("needs_enrollment"):
+        print(t("同步：尚未注册到县级平台（workstation enroll）",
+                "Sync: not enrolled with the county (workstation enroll)"))
+        return
+    print(t(f"同步：待上报 {figures['waiting']}，上报中 {figures['sending']}，已上报 {figures['sent']}，"
+            f"待处理问题 {len(figures['quarantined']) + len(figures['blocked'])}，"
+            f"待上传文件 {figures['blobs_pending']}，上次成功 {figures['last_success'] or '—'}",
+            f"Sync: waiting {figures['waiting']}, sending {figures['sending']}, sent {figures['sent']}, "
+            f"problems {len(figures['quarantined']) + len(figures['blocked'])}, "
+            f"files pending {figures['blobs_pending']}, last success {figures['last_success'] or '—'}"))
 
 
 def cmd_audit_verify(args: argparse.Namespace, ctx: Context) -> int:

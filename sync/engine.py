@@ -48,6 +48,7 @@ from workstation import settings
 from workstation.clock import now_iso
 from workstation.errors import WorkstationError
 from workstation.i18n import t
+from workstation.retention import purge_scans
 
 if TYPE_CHECKING:
     from workstation.context import Context
@@ -130,6 +131,9 @@ class SyncEngine:
             self._step(result, "updates", lambda: self._updates(client, result))
         finally:
             client.close()
+        # The county's "completed" has just come in: scans past the keeping
+        # period go now (never anything unsent; see workstation.retention).
+        purge_scans(self.ctx, actor="retention")
 
     def _client(self) -> CountyClient:
         county = county_settings(self.ctx.db)
