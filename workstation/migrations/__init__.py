@@ -18,7 +18,7 @@ import sqlite_utils
 
 from workstation.errors import StoreError
 from workstation.i18n import t
-from workstation.migrations import m0001_core, m0002_sync, m0003_privacy
+from workstation.migrations import m0001_core, m0002_sync, m0003_privacy, m0004_receipt_seq
 
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
 
@@ -26,6 +26,7 @@ MIGRATIONS: list[Migration] = [
     (1, "core", m0001_core.migrate),
     (2, "sync", m0002_sync.migrate),
     (3, "privacy", m0003_privacy.migrate),
+    (4, "receipt_seq", m0004_receipt_seq.migrate),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Schema 3: password history, retention of scans, receipt-sequence search."""
+"""Schema 3: password history and retention of scans."""
 
 from __future__ import annotations
 
@@ -11,8 +11,3 @@ def migrate(db: sqlite_utils.Database) -> None:
     # When the scans of a completed case were deleted under the retention rule.
     db.execute("ALTER TABLE cases ADD COLUMN scans_purged_at TEXT")
     db.execute("CREATE INDEX cases_county_status ON cases(county_status, county_updated_at)")
-    # The sequence at the end of a receipt number ("…-00042"), which clerks
-    # read out to find a case: indexed, so that typing "42" needs no scan.
-    db.execute("ALTER TABLE cases ADD COLUMN local_seq TEXT"
-               " GENERATED ALWAYS AS (substr(local_no, -5)) VIRTUAL")
-    db.execute("CREATE INDEX cases_local_seq ON cases(local_seq)")
