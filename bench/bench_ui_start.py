@@ -71,14 +71,16 @@ def child_bare() -> None:
 def child_app(data_dir: Path) -> None:
     from PySide6.QtCore import QTimer
 
-    from ui.app import make_application
+    from ui.app import _warm_keyring, make_application
     from ui.main_window import MainWindow
     from ui.ops import OpRunner
     from ui.state import AppState
     from ui.translations import install_language
     from workstation.context import Context
 
+    warming = _warm_keyring()  # as run_app does
     app = make_application([])
+    warming.join()
     install_language("zh_CN")
     ctx = Context.open(data_dir)
     ops = OpRunner(ctx)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -53,8 +54,27 @@ def open_store(data_dir: Path, lang: str | None) -> Context | None:
         return None
 
 
+def _warm_keyring() -> threading.Thread:
+    """Find the OS keyring backend while Qt starts: discovering it scans every
+    installed package's entry points, a tenth of a second the store would
+    otherwise wait for when it asks for its data key."""
+    def warm() -> None:
+        try:
+            import keyring
+
+            keyring.get_keyring()
+        except Exception:  # the store reports keyring trouble itself, in words
+            pass
+
+    thread = threading.Thread(target=warm, name="keyring-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_app(data_dir: Path, lang: str | None) -> int:
+    warming = _warm_keyring()
     app = make_application()
+    warming.join()
     install_language(lang)  # before the store opens: its errors are in this language
     ctx = open_store(data_dir, lang)
     if ctx is None:
