@@ -147,3 +147,14 @@ def test_cli_recovery_export_is_admin_only_and_audited(tmp_path, capsys):
     with Context.open(tmp_path / "enc") as ctx:
         actions = [r[0] for r in ctx.db.execute("SELECT action FROM audit_log")]
     assert "keys.export_recovery" in actions
+
+
+def test_doctor_warns_about_an_unencrypted_store(tmp_path):
+    from workstation.ops_doctor import run_doctor
+
+    _fill(tmp_path / "plain", encrypt=False)
+    _fill(tmp_path / "enc", encrypt=True)
+    plain = {c.name: c for c in run_doctor(tmp_path / "plain", quick=True).checks}
+    enc = {c.name: c for c in run_doctor(tmp_path / "enc", quick=True).checks}
+    assert plain["encryption"].status == "warning" and "keys encrypt" in plain["encryption"].advice
+    assert enc["encryption"].status == "ok"

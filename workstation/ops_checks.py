@@ -15,8 +15,8 @@ OK, WARNING, ERROR, SKIPPED = "ok", "warning", "error", "skipped"
 RANK = {SKIPPED: 0, OK: 0, WARNING: 1, ERROR: 2}
 ORPHAN_GRACE_S = 3600.0  # as start-up recovery: younger files may belong to a running save
 LIST_LIMIT = 20
-CHECK_NAMES = ["data_dir", "database", "schema", "blobs", "audit", "disk", "keyring", "county", "scanners"]
-TITLES = {"data_dir": ("数据目录", "Data directory"), "database": ("数据库完整性", "Database integrity"),
+CHECK_NAMES = ["data_dir", "encryption", "database", "schema", "blobs", "audit", "disk", "keyring", "county", "scanners"]
+TITLES = {"data_dir": ("数据目录", "Data directory"), "encryption": ("数据加密", "Encryption at rest"), "database": ("数据库完整性", "Database integrity"),
           "schema": ("数据库版本", "Database version"), "blobs": ("扫描文件", "Stored files"),
           "audit": ("审计日志", "Audit log"), "disk": ("磁盘空间", "Disk space"),
           "keyring": ("系统密钥环", "System keyring"), "county": ("县级平台", "County platform"),

@@ -198,8 +198,31 @@ def check_audit(probe: Probe) -> Check:
                  {"broken_at": result.broken_at, "reason": result.reason, "entries": result.entries})
 
 
+def check_encryption(probe: Probe) -> Check:
+    from workstation import keys
+    from workstation.db import is_encrypted_file
+
+    title = check_title("encryption")
+    meta = keys.load_meta(probe.data_dir)
+    if meta is None or not db_path(probe.data_dir).exists():
+        return Check("encryption", title, SKIPPED, t("还没有数据。", "No data yet."))
+    if meta.encrypted or is_encrypted_file(db_path(probe.data_dir)):
+        if meta.sealing:
+            return Check("encryption", title, WARNING,
+                         t("加密尚未完成：部分扫描文件仍未加密。", "Encryption is not finished: some files are still plain."),
+                         t("关闭工作站后重新打开一次即可完成。", "Close and reopen the workstation once to finish it."))
+        return Check("encryption", title, OK, t("数据库和扫描文件均已加密。", "Database and files are encrypted."))
+    return Check("encryption", title, WARNING,
+                 t("数据没有加密：电脑丢失时，身份证、户口簿等个人信息可被读取。",
+                   "The data is not encrypted: if the computer is lost, ID cards and registers can be read."),
+                 t("关闭工作站后运行 workstation keys encrypt，再用 workstation keys export-recovery 打印恢复密钥。",
+                   "Close the app, run 'workstation keys encrypt', then print the recovery key with "
+                   "'workstation keys export-recovery'."))
+
+
 STORE_CHECKS: list[tuple[str, CheckFn]] = [
     ("data_dir", check_data_dir),
+    ("encryption", check_encryption),
     ("database", check_database),
     ("schema", check_schema),
     ("blobs", blob_check),
