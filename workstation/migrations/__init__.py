@@ -18,7 +18,13 @@ import sqlite_utils
 
 from workstation.errors import StoreError
 from workstation.i18n import t
-from workstation.migrations import m0001_core, m0002_sync, m0003_privacy, m0004_receipt_seq
+from workstation.migrations import (
+    m0001_core,
+    m0002_sync,
+    m0003_privacy,
+    m0004_receipt_seq,
+    m0005_covering,
+)
 
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
 
@@ -27,6 +33,7 @@ MIGRATIONS: list[Migration] = [
     (2, "sync", m0002_sync.migrate),
     (3, "privacy", m0003_privacy.migrate),
     (4, "receipt_seq", m0004_receipt_seq.migrate),
+    (5, "covering", m0005_covering.migrate),
 ]
 
 
