@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +29,7 @@ from ui.ops import error_text, show_error
 from ui.state import AppState
 from ui.sync_controller import enroll_device, enrollment_available
 from ui.theme import SPACING, set_role
+from ui.theme import card as theme_card
 from workstation import accounts
 from workstation.errors import ValidationFailed
 from workstation.office import DIVISION_RE, init_office
@@ -81,13 +81,7 @@ class FirstRunPage(QWidget):
         buttons.addWidget(self.back)
         buttons.addStretch(1)
         buttons.addWidget(self.next)
-        card = QFrame()
-        card.setObjectName("card")
-        card.setStyleSheet("#card { background: white; border: 1px solid #d5d9de; border-radius: 8px; }")
-        card.setFixedWidth(620)
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(32, 28, 32, 28)
-        inner.setSpacing(SPACING + 4)
+        card, inner = theme_card(620)
         for widget in (self.heading, self.step_label, self.intro, self.pages, self.error):
             inner.addWidget(widget)
         inner.addLayout(buttons)

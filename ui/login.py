@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from ui.ops import error_text, show_error
 from ui.state import AppState
 from ui.theme import SPACING, set_role
+from ui.theme import card as theme_card
 from ui.translations import LANGUAGES, current_language
 from workstation import accounts, settings
 from workstation.errors import AuthenticationFailed
@@ -85,13 +85,7 @@ class LoginPage(QWidget):
         self.user_label, self.password_label = QLabel(), QLabel()
         self.form.addRow(self.user_label, self.username)
         self.form.addRow(self.password_label, self.password)
-        card = QFrame()
-        card.setObjectName("card")
-        card.setStyleSheet("#card { background: white; border: 1px solid #d5d9de; border-radius: 8px; }")
-        card.setFixedWidth(460)
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(32, 28, 32, 28)
-        inner.setSpacing(SPACING + 4)
+        card, inner = theme_card(460)
         for widget in (self.heading, self.office):
             inner.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         inner.addSpacing(SPACING)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout
 
 FONT_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
                  "WenQuanYi Micro Hei", "PingFang SC", "Sans Serif"]
@@ -118,3 +118,15 @@ def set_role(widget: object, role: str) -> None:
         widget.setProperty("role", role)
         widget.style().unpolish(widget)
         widget.style().polish(widget)
+
+
+def card(width: int) -> tuple[QFrame, QVBoxLayout]:
+    """The white, rounded panel that the sign-in and first-run screens sit on."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    frame.setStyleSheet("#card { background: white; border: 1px solid #d5d9de; border-radius: 8px; }")
+    frame.setFixedWidth(width)
+    inner = QVBoxLayout(frame)
+    inner.setContentsMargins(32, 28, 32, 28)
+    inner.setSpacing(SPACING + 4)
+    return frame, inner
