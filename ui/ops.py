@@ -10,11 +10,13 @@ them; a traceback is logged, never shown.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -84,12 +86,14 @@ class OpRunner(QObject):
 
         def done(result: Any) -> None:
             self._live.discard(signals)
-            if on_success:
+            if on_success and not _owner_gone(on_success, parent):
                 on_success(result)
 
         def failed(exc: BaseException) -> None:
             self._live.discard(signals)
-            (on_failure or (lambda e: show_error(parent, e)))(exc)
+            handler = on_failure or (lambda e: show_error(parent, e))
+            if not _owner_gone(handler, parent):
+                handler(exc)
 
         signals.succeeded.connect(done)
         signals.failed.connect(failed)
@@ -106,6 +110,30 @@ class OpRunner(QObject):
             for ctx in self._contexts:
                 ctx.close()
             self._contexts.clear()
+
+
+def _owner_gone(callback: Callable[..., Any], parent: QWidget | None) -> bool:
+    """Whether the widget a callback reports to was deleted while the work ran.
+
+    A page can be closed, or a list rebuilt, before its background work ends;
+    calling into the deleted C++ object would raise in the event loop. The
+    owner is ``parent``, the object of a bound method, or a Qt object the
+    callback's closure holds (``self`` in a nested function).
+    """
+    owners: list[Any] = [parent]
+    target = callback.func if isinstance(callback, functools.partial) else callback
+    owners.append(getattr(target, "__self__", None))
+    owners.extend(cell.cell_contents for cell in getattr(target, "__closure__", None) or ()
+                  if _cell_filled(cell))
+    return any(isinstance(o, QObject) and not shiboken6.isValid(o) for o in owners)
+
+
+def _cell_filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
 
 
 def error_text(exc: BaseException) -> tuple[str, str]:
