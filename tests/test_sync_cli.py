@@ -136,7 +136,7 @@ def test_watch_starts_at_once_when_the_county_comes_back(keyring_file, ctx, coun
         try:
             started = time.monotonic()
             wait_for(lambda: "ok" in outcomes, 10)
-            assert time.monotonic() - started < 2.0  # at once, not at the next refresh
+            assert time.monotonic() - started < 4.0  # at once, not at the next refresh (60 s)
             assert_county_agrees(ctx, back, ids)
         finally:
             stop.set()
