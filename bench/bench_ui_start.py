@@ -78,9 +78,9 @@ def child_app(data_dir: Path) -> None:
     from ui.translations import install_language
     from workstation.context import Context
 
-    warming = _warm_keyring()  # as run_app does
+    keyring_ready = _warm_keyring()  # as run_app does
     app = make_application([])
-    warming.join()
+    keyring_ready.wait()
     install_language("zh_CN")
     ctx = Context.open(data_dir)
     ops = OpRunner(ctx)

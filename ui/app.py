@@ -54,10 +54,12 @@ def open_store(data_dir: Path, lang: str | None) -> Context | None:
         return None
 
 
-def _warm_keyring() -> threading.Thread:
+def _warm_keyring() -> threading.Event:
     """Find the OS keyring backend while Qt starts: discovering it scans every
     installed package's entry points, a tenth of a second the store would
     otherwise wait for when it asks for its data key."""
+    keyring_ready = threading.Event()
+
     def warm() -> None:
         try:
             import keyring
@@ -65,16 +67,17 @@ def _warm_keyring() -> threading.Thread:
             keyring.get_keyring()
         except Exception:  # the store reports keyring trouble itself, in words
             pass
+        finally:
+            keyring_ready.set()
 
-    thread = threading.Thread(target=warm, name="keyring-warm-up", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=warm, name="start-up-warm-up", daemon=True).start()
+    return keyring_ready
 
 
 def run_app(data_dir: Path, lang: str | None) -> int:
-    warming = _warm_keyring()
+    keyring_ready = _warm_keyring()
     app = make_application()
-    warming.join()
+    keyring_ready.wait()
     install_language(lang)  # before the store opens: its errors are in this language
     ctx = open_store(data_dir, lang)
     if ctx is None:

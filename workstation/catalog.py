@@ -9,6 +9,7 @@ code and version or adds new ones. A :class:`Catalog` is immutable;
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -129,8 +130,16 @@ def _match_rank(definition: FormDefinition, q: str) -> int | None:
 
 
 def load_builtin_catalog(directory: Path | None = None) -> Catalog:
-    """Load every ``*.json`` definition shipped with the workstation."""
-    directory = directory or forms_dir()
+    """Every ``*.json`` definition shipped with the workstation.
+
+    Loaded once per process: the files ship with the program, and a Catalog
+    never changes (``merge`` returns a new one).
+    """
+    return _load_directory(directory or forms_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _load_directory(directory: Path) -> Catalog:
     definitions = [_load_file(path) for path in sorted(directory.glob("*.json"))]
     keys = [d.key for d in definitions]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
