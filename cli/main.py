@@ -87,10 +87,24 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _start_gui(args: argparse.Namespace) -> int:
+    if _no_display():
+        print(i18n.t("error: 没有图形界面：请在桌面上启动工作站，或使用命令行命令（workstation --help）。",
+                     "error: no display: start the workstation on a desktop, or use a command "
+                     "(workstation --help)."), file=sys.stderr)
+        return 2
     from ui.app import run_app  # lazy: the CLI must work without Qt's display
     from workstation.paths import resolve_data_dir
 
     return run_app(resolve_data_dir(args.data_dir), lang=args.lang)
+
+
+def _no_display() -> bool:
+    """On Linux without X11 or Wayland, Qt would abort with a long plugin message."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def print_json(value: object) -> None:

@@ -202,3 +202,13 @@ def test_user_add_and_services(capsys, cli_dir, monkeypatch):
     codes = {s["code"] for s in json.loads(out)}
     assert {"rural_pension_enrollment", "dibao_application", "birth_registration"} <= codes
     assert len(codes) >= 8
+
+
+def test_no_command_without_a_display_is_a_clear_error(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "d")], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "没有图形界面" in result.stderr and len(result.stderr.strip().splitlines()) == 1
