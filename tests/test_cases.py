@@ -93,6 +93,15 @@ def test_only_allowed_moves(ctx, make_case):
         case_flow.mark_ready(ctx, case_id, "agent1")
 
 
+def _sent_case(ctx, make_case):
+    """A complete case, made ready and sent to the county."""
+    case_id = make_case()
+    attach_required(ctx, case_id)
+    case_flow.mark_ready(ctx, case_id, "agent1")
+    _send(ctx, case_id)
+    return case_id
+
+
 def _send(ctx, case_id, ref="AQ-HX-2026-0000001"):
     with write(ctx.db):
         case_flow.set_sync_status(ctx, case_id, statuses.SENDING)
@@ -100,10 +109,7 @@ def _send(ctx, case_id, ref="AQ-HX-2026-0000001"):
 
 
 def test_returned_case_is_editable_and_resent_as_new_revision(ctx, make_case):
-    case_id = make_case()
-    attach_required(ctx, case_id)
-    case_flow.mark_ready(ctx, case_id, "agent1")
-    _send(ctx, case_id)
+    case_id = _sent_case(ctx, make_case)
     with write(ctx.db):
         assert case_flow.apply_county_status(ctx, case_id, "returned", "户口簿页缺失，请补扫",
                                              "2026-11-25T10:02:00+08:00")
@@ -115,10 +121,7 @@ def test_returned_case_is_editable_and_resent_as_new_revision(ctx, make_case):
 
 
 def test_county_update_applied_twice_changes_nothing(ctx, make_case):
-    case_id = make_case()
-    attach_required(ctx, case_id)
-    case_flow.mark_ready(ctx, case_id, "agent1")
-    _send(ctx, case_id)
+    case_id = _sent_case(ctx, make_case)
     at = "2026-11-25T10:02:00+08:00"
     with write(ctx.db):
         assert case_flow.apply_county_status(ctx, case_id, "approved", None, at)
@@ -234,10 +237,7 @@ def test_receipt_sequence_search_uses_its_index(ctx, make_case):
 
 
 def test_redelivered_update_in_the_same_second_does_not_step_back(ctx, make_case):
-    case_id = make_case()
-    attach_required(ctx, case_id)
-    case_flow.mark_ready(ctx, case_id, "agent1")
-    _send(ctx, case_id)
+    case_id = _sent_case(ctx, make_case)
     at = "2026-11-25T10:02:00+08:00"
     with write(ctx.db):
         assert case_flow.apply_county_status(ctx, case_id, "received", None, at)

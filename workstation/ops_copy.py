@@ -73,6 +73,18 @@ def copy_blobs(store_root: Path, dest_root: Path, shas: list[str],
             "missing": missing, "corrupt": corrupt}
 
 
+def copy_hashing(source: Path, target: Path) -> str:
+    """Copy and hash in one read, fsynced: what is checked is exactly what gets installed."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as src, open(target, "wb") as out:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest.hexdigest()
+
+
 def copy_verified(source: Path, target: Path, sha256: str,
                   verifier: BlobStore | None = None) -> str | None:
     """Copy a blob file; ``None`` if the copy is intact, else "missing" or "corrupt" (nothing left behind).
@@ -81,20 +93,14 @@ def copy_verified(source: Path, target: Path, sha256: str,
     store) is checked by ``verifier``, a blob store on the target folder, which
     decrypts the copy and hashes the plaintext, as the app will when reading it.
     """
-    digest = hashlib.sha256()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     try:
-        with open(source, "rb") as src, open(tmp, "wb") as out:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        digest = copy_hashing(source, tmp)
     except FileNotFoundError:
         tmp.unlink(missing_ok=True)
         return "missing"
-    if verifier is None and digest.hexdigest() != sha256:
+    if verifier is None and digest != sha256:
         tmp.unlink()
         return "corrupt"
     os.replace(tmp, target)

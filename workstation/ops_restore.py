@@ -28,7 +28,7 @@ from workstation.errors import StoreError
 from workstation.i18n import t
 from workstation.keys import META_NAME, key_from_recovery_code, load_meta, save_key
 from workstation.ops_backup import FORMAT, MANIFEST, list_backups
-from workstation.ops_copy import CA_DIR, copy_verified
+from workstation.ops_copy import CA_DIR, copy_hashing, copy_verified
 from workstation.ops_store import (
     StoreKeys,
     connect_file,
@@ -175,20 +175,10 @@ def _word(problem: str) -> str:
 
 
 def _copy_hashing(source: Path, target: Path) -> str:
-    """Copy and hash in one read: what is checked is exactly what gets installed."""
-    import hashlib
-
-    digest = hashlib.sha256()
     try:
-        with open(source, "rb") as src, open(target, "wb") as out:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        return copy_hashing(source, target)
     except FileNotFoundError as exc:
         raise _refused(t("备份中没有数据库文件。", "The backup has no database file.")) from exc
-    return digest.hexdigest()
 
 
 def _check_database(db: Path, key: bytes | None) -> list[str]:
