@@ -179,13 +179,15 @@ def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = st
 
 
 def _add_name_grams(db: sqlite_utils.Database, case_ids: list[str]) -> None:
-    grams: list[tuple[str, int]] = []
+    grams: list[tuple[str, str, int, str, str]] = []
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start:start + 500]
-        for rowid, name in db.execute("SELECT rowid, applicant_name FROM cases WHERE case_id IN"
-                                      f" ({', '.join('?' * len(chunk))})", chunk):
-            grams.extend((name[i:i + 2], rowid) for i in range(len(name) - 1))
-    db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, case_rowid) VALUES (?, ?)", grams)
+        for rowid, case_id, name, created in db.execute(
+                "SELECT rowid, case_id, applicant_name, created_at FROM cases WHERE case_id IN"
+                f" ({', '.join('?' * len(chunk))})", chunk):
+            grams.extend((name[i:i + 2], created, rowid, case_id, name) for i in range(len(name) - 1))
+    db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id, name)"
+                        " VALUES (?, ?, ?, ?, ?)", grams)
 
 
 def update_case(ctx: Context, case_id: str, changes: dict[str, Any], user: str) -> Case:

@@ -24,7 +24,7 @@ BUSY_TIMEOUT_MS = 10_000
 
 def _database_errors() -> tuple[type[Exception], ...]:
     try:
-        import sqlcipher3  # type: ignore[import-not-found]
+        import sqlcipher3
     except ImportError:
         return (sqlite3.DatabaseError,)
     return (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
@@ -53,7 +53,7 @@ def _open_connection(path: Path, key: bytes | None) -> sqlite3.Connection:
         return sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        import sqlcipher3  # type: ignore[import-not-found]
+        import sqlcipher3
     except ImportError as exc:
         raise StoreError(t("缺少数据库加密组件", "The database encryption component is missing"),
                          t("请重新安装工作站（需要 sqlcipher3）。", "Reinstall the workstation (it needs sqlcipher3).")) from exc
@@ -63,7 +63,7 @@ def _open_connection(path: Path, key: bytes | None) -> sqlite3.Connection:
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     # Wiping freed memory costs much time; the key itself lives in the keyring.
     conn.execute("PRAGMA cipher_memory_security = OFF")
-    return conn  # type: ignore[no-any-return]
+    return conn  # type: ignore[return-value]  # the same DB-API as sqlite3
 
 
 def connect(path: Path, key: bytes | None = None) -> sqlite_utils.Database:

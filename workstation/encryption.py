@@ -51,7 +51,7 @@ def _key_for(meta: keys.StoreMeta) -> bytes:
 
 
 def _export_encrypted(path: Path, key: bytes) -> None:
-    import sqlcipher3  # type: ignore[import-not-found]
+    import sqlcipher3
 
     tmp = path.with_name(path.name + ".encrypting")
     tmp.unlink(missing_ok=True)

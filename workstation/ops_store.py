@@ -69,7 +69,7 @@ def connect_file(path: Path, key: bytes | None = None, readonly: bool = True,
         target += "?mode=ro" + ("&immutable=1" if immutable else "")
     module: Any = sqlite3
     if key is not None:
-        import sqlcipher3  # type: ignore[import-not-found]
+        import sqlcipher3
 
         module = sqlcipher3
     conn = module.connect(target, uri=True, timeout=TIMEOUT_S, check_same_thread=False,

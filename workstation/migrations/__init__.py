@@ -24,6 +24,7 @@ from workstation.migrations import (
     m0003_privacy,
     m0004_receipt_seq,
     m0005_covering,
+    m0006_list_indexes,
 )
 
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
@@ -34,6 +35,7 @@ MIGRATIONS: list[Migration] = [
     (3, "privacy", m0003_privacy.migrate),
     (4, "receipt_seq", m0004_receipt_seq.migrate),
     (5, "covering", m0005_covering.migrate),
+    (6, "list_indexes", m0006_list_indexes.migrate),
 ]
 
 
