@@ -12,6 +12,7 @@ query alone, and as a typist sees it (with the 200 ms debounce).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
 import statistics
@@ -69,14 +70,14 @@ def child_bare() -> None:
 
 
 def child_app(data_dir: Path) -> None:
-    from PySide6.QtCore import QTimer
-
+    import cli.main  # noqa: F401  (what the `workstation` command imports before the GUI)
     from ui.app import _warm_keyring, make_application
     from ui.main_window import MainWindow
     from ui.ops import OpRunner
     from ui.state import AppState
     from ui.translations import install_language
     from workstation.context import Context
+    from PySide6.QtCore import QTimer
 
     keyring_ready = _warm_keyring()  # as run_app does
     app = make_application([])
@@ -184,6 +185,10 @@ def main() -> int:
         child_app(args.data)
         return 0
     data_dir = args.data or Path(tempfile.gettempdir()) / f"ws-bench-ui-{args.cases}"
+    # As installed (the bundle ships compiled modules), whatever PYTHONDONTWRITEBYTECODE says:
+    # otherwise every start would compile the app's sources again.
+    for package in ("cli", "ui", "workstation", "sync", "scanning"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     started = time.perf_counter()
     make_store(data_dir, args.cases)
     print(f"store: {data_dir} ({args.cases:,} cases, ready in {time.perf_counter() - started:.1f} s)")

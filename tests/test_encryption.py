@@ -158,3 +158,14 @@ def test_doctor_warns_about_an_unencrypted_store(tmp_path):
     enc = {c.name: c for c in run_doctor(tmp_path / "enc", quick=True).checks}
     assert plain["encryption"].status == "warning" and "keys encrypt" in plain["encryption"].advice
     assert enc["encryption"].status == "ok"
+
+
+def test_worker_context_reuses_the_open_key_without_the_keyring(tmp_path):
+    case_id, _ = _fill(tmp_path / "enc", encrypt=True)
+    with Context.open(tmp_path / "enc") as ctx:
+        store_id = keys.load_meta(ctx.data_dir).store_id
+        keyring.delete_password(keys.SERVICE, keys._entry(store_id))  # the keyring is now locked or gone
+        with ctx.reopen() as worker:
+            assert get_case(worker, case_id).applicant["name"] == NAME
+        with pytest.raises(StoreError):
+            Context.open(tmp_path / "enc")

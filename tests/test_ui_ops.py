@@ -41,3 +41,16 @@ def test_failure_reaches_the_handler_on_the_main_thread(qtbot, ctx):
     qtbot.waitUntil(lambda: bool(seen))
     assert seen == [("nope", True)]
     ops.close()
+
+
+def test_warm_opens_the_worker_contexts_and_tasks_reuse_them(qtbot, ctx):
+    ops = OpRunner(ctx)
+    ops.warm()
+    ops.wait()
+    opened = list(ops._contexts)
+    assert 1 <= len(opened) <= ops.pool.maxThreadCount()
+    for _ in range(5):  # waitForDone ends the pool's threads: the next ones reuse the contexts
+        ops.run(lambda c: c.db.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
+        ops.wait()
+    assert ops._contexts == opened
+    ops.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QToolBar, QWidget
 
@@ -26,6 +26,7 @@ from ui.sync_panel import SyncPanel
 from ui.translations import SETTING_KEY as LANGUAGE_KEY
 from ui.translations import install_language
 from workstation import accounts, settings
+from workstation.errors import WorkstationError
 
 
 class _Missing(QLabel):
@@ -80,8 +81,18 @@ class MainWindow(QMainWindow):
         self.retranslate()
         if state.ctx.initialized:
             self.show_login()
+            QTimer.singleShot(0, self._warm_up)
         else:
             self.show_first_run()
+
+    def _warm_up(self) -> None:
+        """What the session needs first, prepared while the password is typed and checked:
+        the worker threads' connections and the service catalog (the list's filter)."""
+        self.state.ops.warm()
+        try:
+            self.state.ctx.catalog  # noqa: B018 - loads and keeps it
+        except WorkstationError:
+            pass  # the page that needs it says what is wrong
 
     # -- actions and toolbar ----------------------------------------------
     def _make_actions(self) -> None:

@@ -40,8 +40,9 @@ class _Task(QRunnable):
         self.runner, self.work, self.signals, self.wants_progress = runner, work, signals, wants_progress
 
     def run(self) -> None:
+        ctx = None
         try:
-            ctx = self.runner.thread_context()
+            ctx = self.runner.take_context()
             args: list[Any] = [ctx]
             if self.wants_progress:
                 args.append(self.signals.progress.emit)
@@ -52,6 +53,9 @@ class _Task(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)
+        finally:
+            if ctx is not None:
+                self.runner.give_back(ctx)
 
 
 class OpRunner(QObject):
@@ -62,19 +66,35 @@ class OpRunner(QObject):
         self.ctx = ctx
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._local = threading.local()
-        self._contexts: list[Context] = []
+        self._contexts: list[Context] = []  # every one opened, to close at the end
+        self._free: list[Context] = []  # those no task is using
         self._lock = threading.Lock()
         self._live: set[_Signals] = set()
 
-    def thread_context(self) -> Context:
-        ctx = getattr(self._local, "ctx", None)
-        if ctx is None:
-            ctx = self.ctx.reopen()
-            self._local.ctx = ctx
-            with self._lock:
-                self._contexts.append(ctx)
+    def take_context(self) -> Context:
+        """A context of its own for one task: a free one, or a new one on the same store.
+
+        Contexts go back to a shared list rather than living with a thread:
+        Qt ends idle pool threads (and ``waitForDone`` ends them all), and a
+        context per thread would leave a connection open for each one ended.
+        A context moves between threads only between tasks, never during one.
+        """
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        ctx = self.ctx.reopen()
+        with self._lock:
+            self._contexts.append(ctx)
         return ctx
+
+    def give_back(self, ctx: Context) -> None:
+        with self._lock:
+            self._free.append(ctx)
+
+    def warm(self) -> None:
+        """Open the tasks' contexts now, while nobody waits for them."""
+        for _ in range(self.pool.maxThreadCount()):
+            self.run(lambda ctx: None, on_failure=lambda _: None)  # a failure shows on real work
 
     def run(self, work: Callable[..., Any], on_success: Callable[[Any], None] | None = None,
             on_failure: Callable[[BaseException], None] | None = None,
@@ -110,6 +130,7 @@ class OpRunner(QObject):
             for ctx in self._contexts:
                 ctx.close()
             self._contexts.clear()
+            self._free.clear()
 
 
 def _owner_gone(callback: Callable[..., Any], parent: QWidget | None) -> bool:

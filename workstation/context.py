@@ -37,9 +37,11 @@ class Context:
     _lock: IO[Any] | None = None
     _catalog: Catalog | None = field(default=None, repr=False)
     recovery: dict[str, int] = field(default_factory=dict)
+    _master: bytes | None = field(default=None, repr=False)  # an encrypted store's data key
 
     @classmethod
-    def open(cls, data_dir: Path, recover: bool = True, encrypt: bool | None = None) -> Context:
+    def open(cls, data_dir: Path, recover: bool = True, encrypt: bool | None = None,
+             master: bytes | None = None) -> Context:
         """Open a data directory, creating it if new.
 
         A new directory is encrypted unless ``encrypt`` is false (default: the
@@ -53,12 +55,12 @@ class Context:
                              f"{data_dir}: {exc}") from exc
         lock, alone = _take_lock(data_dir)
         try:
-            db, blobs = _open_store(data_dir, encrypt)
+            db, blobs, master = _open_store(data_dir, encrypt, master)
         except BaseException:
             if lock is not None:
                 lock.close()
             raise
-        ctx = cls(data_dir, db, blobs, lock)
+        ctx = cls(data_dir, db, blobs, lock, _master=master)
         if recover:
             from workstation.recovery import recover_store
 
@@ -71,8 +73,12 @@ class Context:
         return ctx
 
     def reopen(self) -> Context:
-        """A second context on the same store, for another thread."""
-        return Context.open(self.data_dir, recover=False)
+        """A second context on the same store, for another thread.
+
+        It reuses this context's data key: asking the OS keyring again costs a
+        round trip (D-Bus on Linux) for every worker thread.
+        """
+        return Context.open(self.data_dir, recover=False, master=self._master)
 
     def close(self) -> None:
         self.db.close()
@@ -114,7 +120,8 @@ class Context:
         self._catalog = None
 
 
-def _open_store(data_dir: Path, encrypt: bool | None) -> tuple[sqlite_utils.Database, BlobStore]:
+def _open_store(data_dir: Path, encrypt: bool | None,
+                master: bytes | None = None) -> tuple[sqlite_utils.Database, BlobStore, bytes | None]:
     from workstation import keys
     from workstation.crypto import BlobCipher, derive_key
     from workstation.db import is_encrypted_file
@@ -129,10 +136,10 @@ def _open_store(data_dir: Path, encrypt: bool | None) -> tuple[sqlite_utils.Data
             keys.create_key(meta.store_id)
         keys.write_meta(data_dir, meta)
     if not (meta.encrypted or is_encrypted_file(path)):
-        return connect(path), BlobStore(data_dir / BLOB_DIR)
-    master = keys.load_key(meta.store_id)
+        return connect(path), BlobStore(data_dir / BLOB_DIR), None
+    master = master or keys.load_key(meta.store_id)
     db = connect(path, derive_key(master, b"workstation database"))
-    return db, BlobStore(data_dir / BLOB_DIR, BlobCipher(derive_key(master, b"workstation blobs")))
+    return db, BlobStore(data_dir / BLOB_DIR, BlobCipher(derive_key(master, b"workstation blobs"))), master
 
 
 def store_key(data_dir: Path) -> bytes | None:
