@@ -5,7 +5,9 @@
 #
 # Installs the bundle to /opt/township-workstation, a `workstation` command in
 # /usr/bin, a start-menu entry and the icon. Libraries the bundle leaves to the
-# system (SANE, which must match the scanner drivers; CUPS) are dependencies.
+# system (SANE, which must match the scanner drivers; CUPS; GLib, D-Bus,
+# fontconfig and FreeType, Xlib and xkbcommon: see build.spec) are
+# dependencies, and so is the C library the bundled files were built against.
 # Data directories live in each user's home and are never touched by
 # installing, upgrading or removing the package.
 set -euo pipefail
@@ -31,6 +33,14 @@ for size in 16 24 32 48 64 128 256; do
 done
 
 INSTALLED_KB=$(du -sk "$STAGE" | cut -f1)
+# The newest glibc symbol version any bundled file asks for (Python and the
+# libraries come from the build machine).
+GLIBC=2.28
+if command -v objdump >/dev/null; then
+  GLIBC=$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -exec objdump -T {} + 2>/dev/null \
+    | grep -o 'GLIBC_2\.[0-9]*' | sed 's/GLIBC_//' | sort -t. -k2 -n -u | tail -1 || true)
+  GLIBC=${GLIBC:-2.28}
+fi
 cat > "$STAGE/DEBIAN/control" <<EOF
 Package: $PKG
 Version: $VERSION
@@ -39,7 +49,7 @@ Maintainer: Township Workstation Project <it@example.gov.cn>
 Installed-Size: $INSTALLED_KB
 Section: misc
 Priority: optional
-Depends: libc6 (>= 2.28), libsane1, libcups2 | libcups2t64, libglib2.0-0 | libglib2.0-0t64, libfontconfig1, libdbus-1-3, libegl1, libgl1, libxkbcommon-x11-0, libxcb-cursor0, fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei
+Depends: libc6 (>= $GLIBC), libsane1, libcups2 | libcups2t64, libglib2.0-0 | libglib2.0-0t64, libfontconfig1, libfreetype6, libdbus-1-3, libegl1, libgl1, libx11-6, libx11-xcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei
 Recommends: sane-utils, gnome-keyring
 Description: Township government-service workstation (乡镇便民服务工作站)
  Offline-first desktop workstation for township and village service offices:
