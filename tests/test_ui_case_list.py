@@ -117,6 +117,18 @@ def test_status_chips_count_and_filter(qtbot, page):
     assert page.model.rowCount() == 5
 
 
+def test_searching_keeps_the_counts_and_a_data_reload_recounts(qtbot, page, ctx, cases):
+    ctx.db.execute("UPDATE cases SET status = 'ready' WHERE case_id = ?", [cases["zhang"]])
+    assert search(qtbot, page, "张桂") and page.chip_texts()["ready"].endswith("1")  # not counted again
+    with qtbot.waitSignal(page.results_shown, timeout=WAIT_MS):
+        page.click_chip("ready")
+    assert page.chip_texts()["ready"].endswith("1")
+    with qtbot.waitSignal(page.results_shown, timeout=WAIT_MS):
+        page.reload()  # what the app calls after it changed cases
+    assert page.chip_texts()["ready"].endswith("2") and page.chip_texts()["draft"].endswith("2")
+    assert sorted(shown_names(page)) == ["张桂英"]  # the ready ones that match the search
+
+
 def test_service_filter(qtbot, page):
     index = page.service.findData("resident_medical_enrollment")
     with qtbot.waitSignal(page.results_shown, timeout=WAIT_MS):

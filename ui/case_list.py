@@ -99,7 +99,7 @@ class CaseListPage(QWidget):
                                    self)
         self.model.sort_requested.connect(self._sort)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._timer.timeout.connect(self.reload)
+        self._timer.timeout.connect(self.requery)
         self._build()
         self.retranslate()
 
@@ -115,7 +115,7 @@ class CaseListPage(QWidget):
         self.search.textChanged.connect(lambda _: self._timer.start())
         self.search.to_results.connect(self._focus_results)
         self.service = QComboBox()
-        self.service.currentIndexChanged.connect(self.reload)
+        self.service.currentIndexChanged.connect(self.requery)
         self.period = QComboBox()
         self.period.currentIndexChanged.connect(self._period_changed)
         self.date_from, self.date_to = QDateEdit(), QDateEdit()
@@ -245,23 +245,29 @@ class CaseListPage(QWidget):
             return (first, last) if isinstance(first, date) and isinstance(last, date) else (None, None)
         return None, None
 
-    def reload(self) -> None:
+    def requery(self) -> None:
+        """The search or a filter changed, not the data: the status counts stay."""
+        self.reload(recount=False)
+
+    def reload(self, recount: bool = True) -> None:
         """Run the current query off the main thread; the newest answer wins.
 
         A long list comes in two steps: the first page with the total (rows on
         screen at once), then every id (for scrolling and sorting the rest).
+        The counts per status cover the whole list, whatever the search: they
+        are counted again only when the data may have changed (``recount``).
         """
         self._timer.stop()
         self._generation += 1
         generation, f, (order_by, descending) = self._generation, self.current_filter(), self._order
         viewer = self.state.user
 
-        def work(ctx: Any, report: Any) -> tuple[list[str], dict[str, int]]:
+        def work(ctx: Any, report: Any) -> tuple[list[str], dict[str, int] | None]:
             first = case_ids(ctx.db, f, order_by, descending, limit=FIRST_PAGE)
             if len(first) == FIRST_PAGE:  # a long answer: rows on screen before the rest
                 report((first, count(ctx.db, f)))
                 first = case_ids(ctx.db, f, order_by, descending)
-            return first, counts_by_status(ctx.db, viewer)
+            return first, counts_by_status(ctx.db, viewer) if recount else None
 
         self.state.ops.run(work, lambda result: self._apply(generation, *result),
                            on_progress=lambda first: self._apply_first(generation, *first),
@@ -273,24 +279,26 @@ class CaseListPage(QWidget):
         keep = self.current_case_id()
         self.model.set_ids(first, total)
         self._first_of = generation
-        self._show_result(total, self._counts, keep)  # counts come with the rest
+        self._show_result(total, None, keep)  # counts come with the rest
         self.first_rows_shown.emit(total)
 
-    def _apply(self, generation: int, ids: list[str], counts: dict[str, int]) -> None:
+    def _apply(self, generation: int, ids: list[str], counts: dict[str, int] | None) -> None:
         if generation != self._generation:
             return  # an older query answered late
         if self._first_of == generation and self.model.fill_ids(ids):
-            self._counts = counts
-            self._show_counts()
+            if counts is not None:
+                self._counts = counts
+                self._show_counts()
         else:
             keep = self.current_case_id()
             self.model.set_ids(ids)
             self._show_result(len(ids), counts, keep)
         self.results_shown.emit(len(ids))
 
-    def _show_result(self, total: int, counts: dict[str, int], keep: str | None) -> None:
-        self._counts = counts
-        self._show_counts()
+    def _show_result(self, total: int, counts: dict[str, int] | None, keep: str | None) -> None:
+        if counts is not None:
+            self._counts = counts
+            self._show_counts()
         self._shown = total
         self.summary.setText(self.tr("共 %n 件", "", total))
         self.table.setVisible(bool(total))
@@ -301,13 +309,13 @@ class CaseListPage(QWidget):
     def _sort(self, order_by: str, descending: bool) -> None:
         if (order_by, descending) != self._order:
             self._order = (order_by, descending)
-            self.reload()
+            self.requery()
 
     def _period_changed(self) -> None:
         custom = self.period.currentData() == "custom"
         self.date_from.setVisible(custom)
         self.date_to.setVisible(custom)
-        self.reload()
+        self.requery()
 
     # -- status chips -----------------------------------------------------
     def _show_counts(self) -> None:
@@ -330,7 +338,8 @@ class CaseListPage(QWidget):
 
     def set_status(self, status: str | None) -> None:
         self._status = status
-        self.reload()
+        self._show_counts()  # the chosen chip, from the counts already known
+        self.requery()
 
     def chip_texts(self) -> dict[str, str]:
         """Chip captions by status ("" for all): for tests and screenshots."""
