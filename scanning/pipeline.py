@@ -1,28 +1,32 @@
 """The page pipeline: straighten, crop, turn upright, flag blanks, compress.
 
-Analysis runs on a copy downscaled to about 800 px; only the final rotate,
-crop and encode touch the full image, so a page costs little more than
-Pillow's own decode and encode.
+Every decision is taken on a copy downscaled to about 640 px (:func:`_plan`);
+the full image then gets each step once (:func:`_apply`), in the cheapest form
+that keeps the page legible: whitening and thresholding as one lookup table,
+skew undone by whole-pixel shears (``scanning.straighten``). Pillow only: no
+numpy, so that the bundle can leave it out.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import numpy as np
 from PIL import Image
 
 from scanning import compress
 from scanning.deskew import detect_quarter_turns, estimate_skew
 from scanning.paper import PaperRegion, erode, find_paper
 from scanning.profiles import ScanProfile
+from scanning.straighten import straighten
 
 ANALYSIS_SIZE = 640
 MIN_SKEW = 0.1          # degrees; smaller angles are left alone
 _TURNS = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180,
           3: Image.Transpose.ROTATE_270}
+Box = tuple[int, int, int, int]
 
 
 @dataclass(eq=False)
@@ -70,9 +74,11 @@ def normalize_mode(image: Image.Image) -> Image.Image:
     if image.mode in ("1", "L", "RGB"):
         return image
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        arr = np.asarray(image.convert("I"), dtype=np.int64)
-        scale = 257 if int(arr.max(initial=0)) > 255 else 1
-        return Image.fromarray(np.clip(arr // scale, 0, 255).astype(np.uint8), "L")
+        wide = image.convert("I")
+        high = wide.getextrema()[1]
+        if isinstance(high, int | float) and high > 255:
+            wide = wide.point(lambda v: v * (1 / 257))
+        return wide.convert("L")                  # "I" to "L" clips to 0..255
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         base = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -81,26 +87,61 @@ def normalize_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def blank_score(gray_small: np.ndarray, margin: float = 0.01) -> float:
+def blank_score(gray_small: Image.Image, margin: float = 0.01) -> float:
     """Share of clearly non-white pixels, ignoring a ``margin`` on every side."""
-    h, w = gray_small.shape
-    my, mx = max(1, int(h * margin)), max(1, int(w * margin))
-    inner = gray_small[my:h - my, mx:w - mx]
-    if inner.size == 0:
+    w, h = gray_small.size
+    mx, my = max(1, int(w * margin)), max(1, int(h * margin))
+    if w - 2 * mx <= 0 or h - 2 * my <= 0:
         return 0.0
-    paper = float(compress.percentile_u8(inner, 90))
+    hist = gray_small.crop((mx, my, w - mx, h - my)).histogram()
+    paper = float(compress.percentile(hist, 90))
     # relative to the paper's own white; on a dark page everything dark counts
     limit = min(paper * 0.75, paper - 48.0) if paper >= 160 else 160.0
-    return float((inner < limit).mean())
+    return sum(hist[:max(0, math.ceil(limit))]) / sum(hist)
 
 
-def _small(image: Image.Image) -> tuple[Image.Image, int]:
-    factor = max(1, round(max(image.size) / ANALYSIS_SIZE))
-    return (image.reduce(factor) if factor > 1 else image), factor
+def _check_factor(dpi: int) -> int:
+    """Reduction for the text-only check: it looks at about 100 dpi."""
+    return max(2, round(dpi / 100))
 
 
-def _gray_array(image: Image.Image) -> np.ndarray:
-    return np.asarray(image if image.mode == "L" else image.convert("L"))
+def _reduced(work: Image.Image, profile: ScanProfile, lineart: bool,
+             dpi: int) -> tuple[Image.Image, Image.Image | None]:
+    """The analysis copy (about 640 px), and for gray pages that may become
+    bilevel, the text-only check's copy, which the analysis copy is then
+    reduced from (one pass over the full page instead of two)."""
+    factor = max(1, round(max(work.size) / ANALYSIS_SIZE))
+    step = _check_factor(dpi)
+    if work.mode != "L" or lineart or profile.store_as != "auto" or factor % step:
+        return (work.reduce(factor) if factor > 1 else work), None
+    check = work.reduce(step)
+    return (check.reduce(factor // step) if factor > step else check), check
+
+
+def _gray(image: Image.Image) -> Image.Image:
+    return image if image.mode == "L" else image.convert("L")
+
+
+def _fill_of(mode: str, level: int) -> int | tuple[int, ...]:
+    return (level,) * 3 if mode == "RGB" else level
+
+
+@dataclass
+class _Plan:
+    """What the analysis copy decided, to be done once to the full image."""
+
+    small: Image.Image                 # the analysis copy, as the page will look
+    shear: bool                        # straighten by shears (same for both copies)
+    pre_box: Box | None = None         # background cut off first (input pixels)
+    angle: float = 0.0                 # skew to undo; 0.0: none
+    fill: int = 255                    # gray level for the corners straightening uncovers
+    crop: Box | None = None            # the paper, in the straightened analysis frame
+    frame: tuple[int, int] = (0, 0)    # size of that frame
+    turns: int = 0
+    score: float = 0.0
+    kind: str = compress.GRAY
+    lut: list[int] | None = None       # whitening
+    check: Image.Image | None = None   # the page reduced for the text-only check
 
 
 def process_image(image: Image.Image, dpi: int, profile: ScanProfile | None = None,
@@ -108,101 +149,138 @@ def process_image(image: Image.Image, dpi: int, profile: ScanProfile | None = No
     """Run the whole pipeline on one page image scanned or imported at ``dpi``.
 
     Every decision is taken on the analysis copy; the full image then gets, in
-    order: gray conversion, whitening, rotation, crop, quarter turns, encoding.
-    ``crop_box`` is in the input's pixels for a page that needed no rotation,
-    else in the straightened image around the paper.
+    order: crop to the paper, gray conversion, whitening (or thresholding),
+    straightening, crop, quarter turns, encoding. ``crop_box`` is in the
+    input's pixels for a page that needed no straightening, else in the
+    straightened image around the paper.
     """
     profile = profile or ScanProfile()
     img = normalize_mode(image)
     lineart = img.mode == "1"
     work = img.convert("L") if lineart else img
-    small_img, _factor = _small(work)
-    small = _gray_array(small_img)
-    region = find_paper(small) if (profile.crop or profile.deskew) else None
-    pre_box = (0, 0, 0, 0)
-    if region is not None and profile.crop:
-        # Drop the background around the paper first: less to rotate later.
-        cut = _inset(region.box, -2, small_img.size)
-        pre_box = _scale_box(cut, small_img.size, work.size)
-        work, small_img = work.crop(pre_box), small_img.crop(cut)
-        small = _gray_array(small_img)
-        left, top, right, bottom = region.box
-        region = PaperRegion(region.mask[cut[1]:cut[3], cut[0]:cut[2]],
-                             (left - cut[0], top - cut[1], right - cut[0], bottom - cut[1]),
-                             region.background)
-    fill = region.background if region is not None else 255
-
-    angle = 0.0
-    if profile.deskew:
-        mask = erode(region.mask, 5) if region is not None else None
-        outline = region.outline() if region is not None else None
-        angle = estimate_skew(small, mask, outline=outline)
-    rotate = abs(angle) >= MIN_SKEW
-    if rotate:
-        small_img = small_img.rotate(-angle, Image.Resampling.BILINEAR, expand=True,
-                                     fillcolor=fill if small_img.mode == "L" else (fill,) * 3)
-        small = _gray_array(small_img)
-        if region is not None:
-            region = find_paper(small)
-
-    crop_small: tuple[int, int, int, int] | None = None
-    frame = small_img.size           # the analysis frame the crop box refers to
-    if profile.crop and region is not None:
-        crop_small = _inset(region.box, 1, frame)
-        small_img = small_img.crop(crop_small)
-        small = _gray_array(small_img)
-
-    turns = detect_quarter_turns(small) if profile.auto_rotate else 0
-    if turns:
-        small_img = small_img.transpose(_TURNS[turns])
-        small = _gray_array(small_img)
-
-    score = blank_score(small)
-    kind = _storage_kind(profile, lineart, small_img)
-    lut: list[int] | None = None
-    if profile.whiten:
-        black, white = compress.levels(small)
-        if (black, white) != (0, 255):
-            lut = compress.whiten_lut(black, white)
-
-    # The full image, in the same steps.
-    if kind != compress.COLOR and work.mode != "L":
-        work = work.convert("L")
-        small_img = small_img.convert("L")
-    if lut is not None:
-        work = work.point(lut * (3 if work.mode == "RGB" else 1))
-        small_img = small_img.point(lut * (3 if small_img.mode == "RGB" else 1))
-        fill = lut[fill]
-    if kind == compress.GRAY and profile.store_as == "auto" and compress.is_text_only(work):
-        kind = compress.BILEVEL
-    if rotate:
-        # Bilevel pages are thresholded afterwards: nearest is enough and 4x faster.
-        method = Image.Resampling.NEAREST if kind == compress.BILEVEL else Image.Resampling.BILINEAR
-        work = work.rotate(-angle, method, expand=True,
-                           fillcolor=fill if work.mode == "L" else (fill,) * 3)
-    crop_box = None
-    if crop_small is not None:
-        box = _scale_box(crop_small, frame, work.size)
-        work = work.crop(box)
-        # in the input's coordinates, or the straightened frame's when rotated
-        crop_box = box if rotate else (box[0] + pre_box[0], box[1] + pre_box[1],
-                                       box[2] + pre_box[0], box[3] + pre_box[1])
-    if turns:
-        work = work.transpose(_TURNS[turns])
-    threshold = compress.BILEVEL_THRESHOLD if lut is not None else None
-    final = compress.to_bilevel(work, threshold) if kind == compress.BILEVEL else work
+    plan = _plan(work, profile, lineart, dpi)
+    final, kind, crop_box = _apply(work, plan, profile, dpi)
     data, ctype = compress.encode(final, kind, dpi, profile.jpeg_quality, profile.bilevel_format)
     return ProcessedPage(
         data=data, content_type=ctype, width=final.width, height=final.height, dpi=int(dpi),
-        thumbnail=compress.thumbnail(small_img), color=kind, blank_score=score,
-        is_blank=profile.detect_blank and score < profile.blank_threshold,
-        skew_angle=angle if rotate else 0.0, crop_box=crop_box,
-        quarter_turns=turns, jpeg_quality=profile.jpeg_quality,
+        thumbnail=compress.thumbnail(_thumbnail_source(plan, kind)), color=kind,
+        blank_score=plan.score, is_blank=profile.detect_blank and plan.score < profile.blank_threshold,
+        skew_angle=plan.angle, crop_box=crop_box,
+        quarter_turns=plan.turns, jpeg_quality=profile.jpeg_quality,
         bilevel_format=profile.bilevel_format, image=final if keep_image else None)
 
 
-def _inset(box: tuple[int, int, int, int], n: int,
-           size: tuple[int, int]) -> tuple[int, int, int, int]:
+def _plan(work: Image.Image, profile: ScanProfile, lineart: bool, dpi: int) -> _Plan:
+    """Every decision, on the analysis copy."""
+    small, check = _reduced(work, profile, lineart, dpi)
+    # Colour pages are rotated by Pillow, gray ones sheared; the analysis copy
+    # is treated the same way so that its crop box maps onto the full page.
+    plan = _Plan(small=small, shear=work.mode == "L", check=check)
+    region = find_paper(_gray(plan.small)) if (profile.crop or profile.deskew) else None
+    if region is not None and profile.crop:
+        region = _cut_background(plan, region, work.size)
+    plan.fill = region.background if region is not None else 255
+    if profile.deskew:
+        region = _deskew(plan, region)
+    plan.frame = plan.small.size
+    if profile.crop and region is not None:
+        plan.crop = _inset(region.box, 1, plan.frame)
+        plan.small = plan.small.crop(plan.crop)
+    gray = _gray(plan.small)
+    plan.turns = detect_quarter_turns(gray) if profile.auto_rotate else 0
+    if plan.turns:
+        plan.small = plan.small.transpose(_TURNS[plan.turns])
+        gray = gray.transpose(_TURNS[plan.turns])
+    plan.score = blank_score(gray)
+    plan.kind = _storage_kind(profile, lineart, plan.small)
+    if profile.whiten:
+        black, white = compress.levels(gray)
+        if (black, white) != (0, 255):
+            plan.lut = compress.whiten_lut(black, white)
+    return plan
+
+
+def _cut_background(plan: _Plan, region: PaperRegion, size: tuple[int, int]) -> PaperRegion:
+    """Drop the background around the paper first: less to straighten later."""
+    cut = _inset(region.box, -2, plan.small.size)
+    plan.pre_box = _scale_box(cut, plan.small.size, size)
+    if plan.check is not None:
+        plan.check = plan.check.crop(_scale_box(cut, plan.small.size, plan.check.size))
+    plan.small = plan.small.crop(cut)
+    left, top, right, bottom = region.box
+    return PaperRegion(region.mask.crop(cut),
+                       (left - cut[0], top - cut[1], right - cut[0], bottom - cut[1]),
+                       region.background)
+
+
+def _deskew(plan: _Plan, region: PaperRegion | None) -> PaperRegion | None:
+    """Measure the skew and straighten the analysis copy; the paper is found
+    again in the straightened copy."""
+    gray = _gray(plan.small)
+    if region is None:
+        angle = estimate_skew(gray)
+    else:
+        angle = estimate_skew(gray, erode(region.mask, 5), outline=region.outline())
+    if abs(angle) < MIN_SKEW:
+        return region
+    plan.angle = angle
+    plan.small = straighten(plan.small, angle, _fill_of(plan.small.mode, plan.fill), plan.shear)
+    return find_paper(_gray(plan.small)) if region is not None else None
+
+
+def _apply(work: Image.Image, plan: _Plan, profile: ScanProfile,
+           dpi: int) -> tuple[Image.Image, str, Box | None]:
+    """The full image, in the plan's steps -> (image to encode, storage kind, crop box)."""
+    if plan.pre_box is not None:
+        work = work.crop(plan.pre_box)
+    kind = plan.kind
+    if kind != compress.COLOR and work.mode != "L":
+        work = work.convert("L")
+    if kind == compress.GRAY and profile.store_as == "auto" and _text_only(work, plan, dpi):
+        kind = compress.BILEVEL
+    work, fill = _tone(work, kind, plan)
+    if plan.angle:
+        work = straighten(work, plan.angle, _fill_of(work.mode, fill), plan.shear)
+    crop_box = None
+    if plan.crop is not None:
+        box = _scale_box(plan.crop, plan.frame, work.size)
+        work = work.crop(box)
+        pre = plan.pre_box or (0, 0, 0, 0)
+        # in the input's coordinates, or the straightened frame's when straightened
+        crop_box = box if plan.angle else (box[0] + pre[0], box[1] + pre[1],
+                                           box[2] + pre[0], box[3] + pre[1])
+    if plan.turns:
+        work = work.transpose(_TURNS[plan.turns])
+    return work, kind, crop_box
+
+
+def _text_only(work: Image.Image, plan: _Plan, dpi: int) -> bool:
+    if plan.check is not None:
+        return compress.is_text_only(plan.check, lut=plan.lut, factor=1)
+    return compress.is_text_only(work, lut=plan.lut, factor=_check_factor(dpi))
+
+
+def _tone(work: Image.Image, kind: str, plan: _Plan) -> tuple[Image.Image, int]:
+    """Whitened (gray, colour) or thresholded (bilevel) in one lookup, and the
+    fill level that matches."""
+    if kind == compress.BILEVEL:
+        threshold = compress.BILEVEL_THRESHOLD if plan.lut is not None \
+            else compress.bilevel_threshold(work)
+        table = compress.bilevel_lut(threshold, plan.lut)
+        return work.point(table, "1"), table[plan.fill]
+    if plan.lut is None:
+        return work, plan.fill
+    return work.point(plan.lut * len(work.getbands())), plan.lut[plan.fill]
+
+
+def _thumbnail_source(plan: _Plan, kind: str) -> Image.Image:
+    small = plan.small if kind == compress.COLOR else _gray(plan.small)
+    if plan.lut is not None:
+        small = small.point(plan.lut * len(small.getbands()))
+    return small
+
+
+def _inset(box: Box, n: int, size: tuple[int, int]) -> Box:
     """``box`` shrunk by ``n`` pixels on each side (grown when negative), within ``size``."""
     left, top, right, bottom = box
     if right - left <= 2 * n + 2 or bottom - top <= 2 * n + 2:
@@ -210,19 +288,18 @@ def _inset(box: tuple[int, int, int, int], n: int,
     return (max(0, left + n), max(0, top + n), min(size[0], right - n), min(size[1], bottom - n))
 
 
-def _scale_box(box: tuple[int, int, int, int], small_size: tuple[int, int],
-               full_size: tuple[int, int]) -> tuple[int, int, int, int]:
+def _scale_box(box: Box, small_size: tuple[int, int], full_size: tuple[int, int]) -> Box:
     sx, sy = full_size[0] / small_size[0], full_size[1] / small_size[1]
     left, top, right, bottom = box
     return (int(left * sx), int(top * sy), min(full_size[0], int(round(right * sx))),
             min(full_size[1], int(round(bottom * sy))))
 
 
-def _storage_kind(profile: ScanProfile, lineart: bool, small_img: Image.Image) -> str:
+def _storage_kind(profile: ScanProfile, lineart: bool, small: Image.Image) -> str:
     if profile.store_as == "bilevel" or (lineart and profile.store_as == "auto"):
         return compress.BILEVEL
-    if small_img.mode != "RGB" or profile.store_as == "gray":
+    if small.mode != "RGB" or profile.store_as == "gray":
         return compress.GRAY
     if profile.store_as == "color":
         return compress.COLOR
-    return compress.GRAY if compress.is_near_gray(np.asarray(small_img)) else compress.COLOR
+    return compress.GRAY if compress.is_near_gray(small) else compress.COLOR

@@ -14,7 +14,7 @@ DIST_NAME = "township-workstation"
 LIBRARIES = {
     "PySide6-Essentials": "PySide6", "shiboken6": "shiboken6", "sqlite-utils": "sqlite_utils",
     "requests": "requests", "keyring": "keyring", "platformdirs": "platformdirs",
-    "python-stdnum": "stdnum", "Pillow": "PIL", "numpy": "numpy", "img2pdf": "img2pdf",
+    "python-stdnum": "stdnum", "Pillow": "PIL", "img2pdf": "img2pdf",
     "pypdfium2": "pypdfium2", "qrcode": "qrcode", "cryptography": "cryptography",
     "python-sane": "sane",
 }

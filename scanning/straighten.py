@@ -1,0 +1,83 @@
+"""Undoing a page's skew without resampling it.
+
+A scan skewed by a degree or two is straightened the way document-imaging
+libraries do it (Leptonica's ``pixRotateShear``): a vertical shear, then a
+horizontal one, each made of whole-pixel shifts of strips of the image. For
+1.5° on an A4 page at 200 dpi that is about 50 column strips and 60 row strips
+copied, a few milliseconds, where Pillow's bilinear rotation takes 40 ms in
+gray and 100 ms in colour. No pixel is interpolated, so strokes keep their
+width and edges stay sharp; text lines step by one pixel every 1/tan θ pixels
+(38 px at 1.5°), which is invisible at scanning resolutions.
+
+Colour images go through Pillow's nearest-neighbour rotation instead: copying
+narrow column strips of 4-byte pixels is slower than that, and the result is
+equivalent (nearest-neighbour rotation amounts to the same two whole-pixel
+shears). Angles above ``SHEAR_LIMIT`` use Pillow's bilinear rotation, since two
+shears stop being a rotation (their error grows with sin² θ).
+
+(Toning each strip as it is copied, to read the page once, was measured and
+is slower: Pillow's per-call cost on narrow strips outweighs the saved pass.)
+"""
+
+from __future__ import annotations
+
+import math
+
+from PIL import Image
+
+SHEAR_LIMIT = 3.4        # degrees; Leptonica's limit for two-shear rotation (0.06 rad)
+Fill = int | tuple[int, ...]
+
+
+def straighten(image: Image.Image, angle: float, fill: Fill, shear: bool = True) -> Image.Image:
+    """``image`` turned clockwise by ``angle`` degrees (undoing a skew of
+    ``angle``), grown to hold all of it, uncovered corners ``fill``.
+
+    Up to ``SHEAR_LIMIT``: two whole-pixel shears for "1"/"L" images when
+    ``shear`` (the caller makes the same choice for the analysis copy and the
+    full page, so that their frames match), else Pillow's nearest-neighbour
+    rotation. Beyond it, Pillow's bilinear rotation (nearest for "1").
+    """
+    if abs(angle) > SHEAR_LIMIT:
+        return image.rotate(-angle, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
+    if shear and image.mode in ("1", "L"):
+        slope = math.sin(math.radians(angle))
+        return _shear_rows(_shear_columns(image, slope, fill), -slope, fill)
+    return image.rotate(-angle, Image.Resampling.NEAREST, expand=True, fillcolor=fill)
+
+
+def _bands(n: int, slope: float) -> list[tuple[int, int, int]]:
+    """(start, end, shift): runs of indexes 0..n-1 over which the shift
+    floor(slope * i + 0.5) stays the same."""
+    if slope == 0:
+        return [(0, n, 0)]
+    step = 1 if slope > 0 else -1
+    bands, start, shift = [], 0, 0
+    while start < n:
+        # the shift changes where slope * i crosses shift ± 0.5
+        end = min(n, max(start + 1, math.ceil((shift + 0.5 * step) / slope)))
+        bands.append((start, end, shift))
+        start, shift = end, shift + step
+    return bands
+
+
+def _shear_columns(image: Image.Image, slope: float, fill: Fill) -> Image.Image:
+    """Column x moved down by ``slope * x`` whole pixels."""
+    w, h = image.size
+    bands = _bands(w, slope)
+    low = min(b[2] for b in bands)
+    out = Image.new(image.mode, (w, h + max(b[2] for b in bands) - low), fill)
+    for start, end, shift in bands:
+        out.paste(image.crop((start, 0, end, h)), (start, shift - low))
+    return out
+
+
+def _shear_rows(image: Image.Image, slope: float, fill: Fill) -> Image.Image:
+    """Row y moved right by ``slope * y`` whole pixels."""
+    w, h = image.size
+    bands = _bands(h, slope)
+    low = min(b[2] for b in bands)
+    out = Image.new(image.mode, (w + max(b[2] for b in bands) - low, h), fill)
+    for start, end, shift in bands:
+        out.paste(image.crop((0, start, w, end)), (shift - low, start))
+    return out
