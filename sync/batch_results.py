@@ -8,6 +8,7 @@ answer) or fully applied.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,25 +39,33 @@ class BatchTally:
 
 
 def apply_answer(ctx: Context, batch_id: str, answer: dict[str, Any]) -> BatchTally:
-    tally = BatchTally()
-    by_id = {r["case_id"]: r for r in answer["results"]}
     with write(ctx.db):
-        if batches.batch_state(ctx.db, batch_id) != "open":
-            return tally  # another engine applied it first
-        members = batches.members(ctx.db, batch_id)
-        now = _current(ctx, [m[0] for m in members])
-        clean = []  # stored and untouched since frozen: nearly every case, done in bulk
-        for case_id, revision, edit_seq in members:
-            result = by_id.get(case_id)
-            if result is None or result.get("revision", revision) != revision:
-                _unanswered(ctx, case_id, batch_id, tally)
-            elif result["outcome"] in STORED and now[case_id][:2] == ("sending", edit_seq):
-                clean.append((case_id, revision, edit_seq, result["county_ref"], now[case_id][2]))
-            else:
-                _apply_one(ctx, case_id, revision, edit_seq, result, tally)
-        _stored_in_bulk(ctx, clean, tally)
-        batches.record_outcomes(ctx.db, batch_id, answer["results"])
-        batches.close_batch(ctx.db, batch_id, "done")
+        return apply_in(ctx, batch_id, answer)
+
+
+def apply_in(ctx: Context, batch_id: str, answer: dict[str, Any],
+             members: Iterable[batches.Member] | None = None) -> BatchTally:
+    """:func:`apply_answer` inside the caller's write transaction, without a savepoint of
+    its own (see ``batches.freeze_in``). ``members``: the batch's cases as frozen, when
+    the caller holds them (``FrozenBatch.members``)."""
+    tally = BatchTally()
+    if batches.batch_state(ctx.db, batch_id) != "open":
+        return tally  # another engine applied it first
+    by_id = {r["case_id"]: r for r in answer["results"]}
+    members = batches.members(ctx.db, batch_id) if members is None else list(members)
+    now = _current(ctx, [m[0] for m in members])
+    clean = []  # stored and untouched since frozen: nearly every case, done in bulk
+    for case_id, revision, edit_seq in members:
+        result = by_id.get(case_id)
+        if result is None or result.get("revision", revision) != revision:
+            _unanswered(ctx, case_id, batch_id, tally)
+        elif result["outcome"] in STORED and now[case_id][:2] == ("sending", edit_seq):
+            clean.append((case_id, revision, edit_seq, result["county_ref"], now[case_id][2]))
+        else:
+            _apply_one(ctx, case_id, revision, edit_seq, result, tally)
+    _stored_in_bulk(ctx, clean, tally)
+    batches.record_outcomes(ctx.db, batch_id, answer["results"])
+    batches.close_batch(ctx.db, batch_id, "done")
     return tally
 
 
@@ -68,7 +77,9 @@ def _current(ctx: Context, ids: list[str]) -> dict[str, tuple[str, int, str | No
 
 def _stored_in_bulk(ctx: Context, clean: list[tuple[str, int, int, str, str | None]],
                     tally: BatchTally) -> None:
-    case_moves.move_many(ctx, [(c[0], c[3]) for c in clean], statuses.SENT)
+    # ``clean`` holds only cases found "sending" in this transaction (apply_in).
+    case_moves.move_many(ctx, [(c[0], c[3]) for c in clean], statuses.SENT,
+                         current={c[0]: statuses.SENDING for c in clean})
     outbox.set_many(ctx.db, [(c[0], c[1], c[2], c[3]) for c in clean], outbox.SENT)
     for case_id, *_rest, county_status in clean:
         if county_status:  # an update overtook the lost answer

@@ -29,48 +29,60 @@ if TYPE_CHECKING:
 _ENVELOPE_SLACK = 512  # bytes for batch_id, device_id, sent_at and the JSON around the cases
 
 
+Member = tuple[str, int, int]  # (case_id, revision, edit_seq) as frozen
+
+
 @dataclass(frozen=True)
 class FrozenBatch:
     batch_id: str
     body: bytes  # gzip, exactly as sent on every attempt
     case_count: int
+    members: tuple[Member, ...] | None = None  # as stored in sync_batch_cases, when just frozen
 
 
 def open_batches(db: sqlite_utils.Database) -> list[FrozenBatch]:
+    # In the order frozen: several batches may be frozen within one millisecond.
     rows = db.execute("SELECT batch_id, payload, case_count FROM sync_batches WHERE state = 'open'"
-                      " ORDER BY created_at, batch_id").fetchall()
+                      " ORDER BY created_at, rowid").fetchall()
     return [FrozenBatch(r[0], bytes(r[1]), r[2]) for r in rows]
 
 
 def freeze_next(ctx: Context, config: SyncConfig, device_id: str,
                 max_cases: int | None = None) -> FrozenBatch | None:
     """Freeze the next batch of sendable cases; None when there is nothing to send."""
-    limit = min(max_cases or config.batch_max_cases, config.batch_max_cases)
     with write(ctx.db):
-        while True:  # more than once only when every candidate was too large alone
-            ids = outbox.candidates(ctx.db, limit)
-            if not ids:
-                return None
-            built = payload.case_payloads(ctx.db, ctx.office_code, ids)
-            chosen = _fit(ctx, ids, built, config.batch_max_json_bytes)
-            if chosen:
-                return _store(ctx, device_id, chosen)
+        return freeze_in(ctx, config, device_id, max_cases)
 
 
-def _fit(ctx: Context, ids: list[str], built: dict[str, tuple[dict[str, Any], int]],
+def freeze_in(ctx: Context, config: SyncConfig, device_id: str,
+              max_cases: int | None = None) -> FrozenBatch | None:
+    """:func:`freeze_next` inside the caller's write transaction, without a savepoint of
+    its own (SQLite copies every page a savepoint changes): the sender freezes several
+    batches and applies several answers in one commit."""
+    limit = min(max_cases or config.batch_max_cases, config.batch_max_cases)
+    while True:  # more than once only when every candidate was too large alone
+        ids = outbox.candidates(ctx.db, limit)
+        if not ids:
+            return None
+        built = payload.case_bodies(ctx.db, ctx.office_code, ids)
+        chosen = _fit(ctx, ids, built, config.batch_max_json_bytes)
+        if chosen:
+            return _store(ctx, device_id, chosen)
+
+
+def _fit(ctx: Context, ids: list[str], built: dict[str, tuple[bytes, int, int]],
          limit: int) -> list[tuple[str, bytes, int, int]]:
     """Cases in order while the JSON stays under the limit: ``(id, json, revision, edit_seq)``."""
     chosen, total = [], _ENVELOPE_SLACK
     for case_id in ids:
-        case, edit_seq = built[case_id]
-        encoded = payload.encode(case)
+        encoded, revision, edit_seq = built[case_id]
         if len(encoded) + _ENVELOPE_SLACK > limit:
             _quarantine_too_large(ctx, case_id, edit_seq, len(encoded))
             continue
         if total + len(encoded) + 1 > limit:
             break
         total += len(encoded) + 1
-        chosen.append((case_id, encoded, case["revision"], edit_seq))
+        chosen.append((case_id, encoded, revision, edit_seq))
     return chosen
 
 
@@ -82,13 +94,16 @@ def _store(ctx: Context, device_id: str, chosen: list[tuple[str, bytes, int, int
     body = gzip.compress(raw, compresslevel=6, mtime=0)
     db.execute("INSERT INTO sync_batches (batch_id, state, created_at, case_count, json_bytes, payload)"
                " VALUES (?, 'open', ?, ?, ?, ?)", [batch_id, at, len(chosen), len(raw), body])
-    db.conn.executemany(
-        "INSERT INTO sync_batch_cases (batch_id, case_id, position, revision, edit_seq)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [(batch_id, c[0], i, c[2], c[3]) for i, c in enumerate(chosen)])
+    rows = [(batch_id, c[0], i, c[2], c[3]) for i, c in enumerate(chosen)]
+    for start in range(0, len(rows), 100):  # one statement per 100 rows: 500 variables, under 999
+        chunk = rows[start:start + 100]
+        db.execute("INSERT INTO sync_batch_cases (batch_id, case_id, position, revision, edit_seq) VALUES "
+                   + ",".join(["(?, ?, ?, ?, ?)"] * len(chunk)), [v for row in chunk for v in row])
     outbox.put_in_batch(db, batch_id)
-    case_moves.move_many(ctx, [(c[0], None) for c in chosen], statuses.SENDING)
-    return FrozenBatch(batch_id, body, len(chosen))
+    # Every one was chosen among ready cases in this transaction (outbox.candidates).
+    case_moves.move_many(ctx, [(c[0], None) for c in chosen], statuses.SENDING,
+                         current={c[0]: statuses.READY for c in chosen})
+    return FrozenBatch(batch_id, body, len(chosen), tuple((c[0], c[2], c[3]) for c in chosen))
 
 
 def _quarantine_too_large(ctx: Context, case_id: str, edit_seq: int, size: int) -> None:
@@ -107,7 +122,7 @@ def note_failure(db: sqlite_utils.Database, batch_id: str, error: str) -> None:
                    " WHERE batch_id = ?", [now_iso(), error, batch_id])
 
 
-def members(db: sqlite_utils.Database, batch_id: str) -> list[tuple[str, int, int]]:
+def members(db: sqlite_utils.Database, batch_id: str) -> list[Member]:
     """``(case_id, revision, edit_seq)`` of a batch, in the order sent."""
     rows = db.execute("SELECT case_id, revision, edit_seq FROM sync_batch_cases WHERE batch_id = ?"
                       " ORDER BY position", [batch_id]).fetchall()

@@ -47,6 +47,7 @@ class SyncConfig:
     retry_after_cap_s: float = 3600.0
     batch_max_cases: int = 100        # the contract's limits
     batch_max_json_bytes: int = 4 * MIB
+    batches_ahead: int = 8            # frozen batches queued for the line while answers are applied
     whole_upload_max_bytes: int = 1 * MIB
     part_initial_bytes: int = 32 * KIB
     part_min_bytes: int = 4 * KIB

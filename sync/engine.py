@@ -15,8 +15,11 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
+
+import sqlite_utils
 
 from sync import (
     blob_state,
@@ -46,6 +49,7 @@ from sync.outcome import CycleResult
 from sync.progress import Progress
 from workstation import settings
 from workstation.clock import now_iso
+from workstation.db import DATABASE_ERRORS
 from workstation.errors import WorkstationError
 from workstation.i18n import t
 from workstation.retention import purge_scans
@@ -87,6 +91,10 @@ class SyncEngine:
         return result
 
     def _run_recorded(self, result: CycleResult) -> None:
+        with _journal_in_memory(self.ctx.db):
+            self._run_recorded_in(result)
+
+    def _run_recorded_in(self, result: CycleResult) -> None:
         run_id = history.start_run(self.ctx.db)
         self.retry.retries = 0
         try:
@@ -228,3 +236,27 @@ class SyncEngine:
             return False
         finally:
             client.close()
+
+
+@contextmanager
+def _journal_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
+    """``temp_store = MEMORY`` on this connection for the cycle, then as it was.
+
+    Every write transaction holds a savepoint (``workstation.db.write``), so SQLite
+    keeps a copy of each page it changes until the commit; with temp_store at its
+    default those copies spill to a temporary file, write by write. In memory they
+    cost a memcpy, bounded by one transaction (at most ``batches_ahead`` batches).
+    Nothing durable lives there: commits still go through the WAL with
+    synchronous=FULL. Restored afterwards because the connection may be a worker
+    context that other work goes on using (large sorts belong in a file there).
+    """
+    previous = None
+    with suppress(*DATABASE_ERRORS):
+        previous = int(db.execute("PRAGMA temp_store").fetchone()[0])
+        db.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with suppress(*DATABASE_ERRORS):
+                db.execute(f"PRAGMA temp_store = {previous}")

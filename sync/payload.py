@@ -8,9 +8,13 @@ cases per batch.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 import sqlite_utils
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_text = encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes it
 
 _CASE_SQL = ("SELECT case_id, revision, service_code, form_version, applicant, fields, captured_by,"
              " created_at, ready_at, edit_seq FROM cases WHERE case_id IN ({})")
@@ -37,6 +41,26 @@ def case_payloads(db: sqlite_utils.Database, office_code: str,
     return out
 
 
+def case_bodies(db: sqlite_utils.Database, office_code: str,
+                case_ids: list[str]) -> dict[str, tuple[bytes, int, int]]:
+    """``case_id -> (the case's JSON as sent, revision, edit_seq)``; call inside the freezing
+    transaction. The same JSON as ``encode(case_payloads(...)[id][0])`` but for spacing:
+    the applicant and fields columns (always written by ``json.dumps``) go in as stored
+    instead of being parsed and written again, which cost eight times the rest."""
+    marks = ",".join("?" * len(case_ids))
+    documents = _documents(db, marks, case_ids)
+    office, out = _text(office_code), {}
+    for row in db.execute(_CASE_SQL.format(marks), case_ids).fetchall():
+        (case_id, revision, code, version, applicant, fields, by, created, ready, edit_seq) = row
+        body = (f'{{"case_id":{_text(case_id)},"revision":{int(revision)},"service_code":{_text(code)},'
+                f'"form_version":{_text(version)},"office_code":{office},"applicant":{applicant},'
+                f'"fields":{fields},"documents":{_COMPACT.encode(documents.get(case_id, []))},'
+                f'"captured_by":{_text(by)},"captured_at":{_text(created)},'
+                f'"submitted_at":{_text(ready or created)}}}')
+        out[case_id] = (body.encode("utf-8"), revision, edit_seq)
+    return out
+
+
 def _documents(db: sqlite_utils.Database, marks: str,
                case_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     by_case: dict[str, list[dict[str, Any]]] = {}
@@ -57,4 +81,4 @@ def page_shas(payload: dict[str, Any]) -> list[str]:
 
 def encode(obj: Any) -> bytes:
     """Compact UTF-8 JSON: the 4 MiB limit counts these bytes."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _COMPACT.encode(obj).encode("utf-8")

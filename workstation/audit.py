@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 import sqlite_utils
@@ -19,6 +20,15 @@ import sqlite_utils
 from workstation.clock import now_iso
 
 GENESIS = "0" * 64
+# json.dumps with these options, built once: the sync engine audits 200 moves per batch.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DETAIL = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_text = encode_basestring  # a JSON string as _COMPACT writes it
+# One INSERT for many entries: row by row, SQLite journals every page each row
+# touches once more (a statement journal per row). 8 values a row stays under
+# the 999 variables of the oldest SQLite.
+_ROWS_PER_INSERT = 100
+_INSERT = "INSERT INTO audit_log (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES "
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,13 @@ class AuditEntry:
 
 def entry_hash(prev: str, seq: int, at: str, actor: str, action: str,
                case_id: str | None, detail: str) -> str:
-    body = json.dumps([seq, at, actor, action, case_id, detail], ensure_ascii=False,
-                      separators=(",", ":"))
+    if type(seq) is int and type(at) is type(actor) is type(action) is type(detail) is str \
+            and (case_id is None or type(case_id) is str):
+        # Exactly what _COMPACT.encode writes for these types, at half the cost.
+        body = (f"[{seq},{_text(at)},{_text(actor)},{_text(action)},"
+                f"{'null' if case_id is None else _text(case_id)},{_text(detail)}]")
+    else:
+        body = _COMPACT.encode([seq, at, actor, action, case_id, detail])
     return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
 
 
@@ -55,13 +70,14 @@ def append_many(db: sqlite_utils.Database, entries: list[AuditEntry]) -> None:
     rows = []
     for entry in entries:
         seq += 1
-        detail = json.dumps(entry.detail or {}, ensure_ascii=False, sort_keys=True)
+        detail = _DETAIL.encode(entry.detail or {})
         digest = entry_hash(prev, seq, at, entry.actor, entry.action, entry.case_id, detail)
         rows.append((seq, at, entry.actor, entry.action, entry.case_id, detail, prev, digest))
         prev = digest
-    db.conn.executemany(
-        "INSERT INTO audit_log (seq, at, actor, action, case_id, detail, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        db.conn.execute(_INSERT + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                        [value for row in chunk for value in row])
 
 
 @dataclass(frozen=True)

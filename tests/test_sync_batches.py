@@ -1,0 +1,169 @@
+"""Freezing and sending batches: the JSON as stored, answers sharing commits, a failed or
+stopped line leaving the frozen batches open, in order, to go first next time."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import threading
+
+from tests.sync_helpers import (
+    TEST_CODE,
+    assert_batches_clean,
+    assert_county_agrees,
+    attach,
+    enroll_and_prime,
+    fake_applicant,
+    fast_config,
+    jpeg_bytes,
+    ready_case,
+)
+
+pytest_plugins = ["tests.sync_fixtures"]
+
+
+def frozen_order(ctx) -> list[str]:
+    return [r[0] for r in ctx.db.execute("SELECT batch_id FROM sync_batches ORDER BY created_at, rowid")]
+
+
+def open_batches_hold_every_sending_case(ctx) -> bool:
+    sending = {r[0] for r in ctx.db.execute("SELECT case_id FROM cases WHERE status = 'sending'")}
+    held = {r[0] for r in ctx.db.execute(
+        "SELECT m.case_id FROM sync_batch_cases m JOIN sync_batches b ON b.batch_id = m.batch_id"
+        " WHERE b.state = 'open'")}
+    return sending == held
+
+
+def test_case_json_is_the_stored_case_as_the_county_reads_it(keyring_file, ctx, county):
+    from sync import payload
+    from sync.engine import SyncEngine
+    from workstation import case_flow
+    from workstation.cases import create_case
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(11)
+    ids = [ready_case(ctx, [jpeg_bytes(rng, 500)], rng=rng)]
+    for note in ['引号"与\\反斜杠', "换行\n制表\t\u2028 and </script>", ""]:
+        case_id = create_case(ctx, TEST_CODE, fake_applicant(rng), {"grade": "b", "note": note}, "agent1")
+        attach(ctx, case_id, "id_card", [jpeg_bytes(rng, 600)], "agent1")
+        case_flow.mark_ready(ctx, case_id, "agent1")
+        ids.append(case_id)
+    bodies = payload.case_bodies(ctx.db, ctx.office_code, ids)
+    built = payload.case_payloads(ctx.db, ctx.office_code, ids)
+    for case_id in ids:
+        body, revision, edit_seq = bodies[case_id]
+        assert json.loads(body) == built[case_id][0]
+        assert (revision, edit_seq) == (built[case_id][0]["revision"], built[case_id][1])
+    assert SyncEngine(ctx, config=fast_config()).run_cycle().sent == len(ids)
+    assert_county_agrees(ctx, county, ids)
+
+
+def test_answers_back_meanwhile_share_one_commit_and_batches_go_in_frozen_order(keyring_file, ctx, county):
+    """Against a county that answers at once, the engine's bookkeeping is the slow side:
+    it applies every answer that came back during its last commit in the next one."""
+    from sync import blob_state, outbox
+    from sync.backoff import Retrier
+    from sync.batch_sender import BatchSender
+    from sync.progress import Progress
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(12)
+    page = jpeg_bytes(rng, 400)
+    ids = [ready_case(ctx, [page], rng=rng) for _ in range(60)]
+    blob_state.mark_present(ctx.db, [ctx.blobs.put_bytes(page)])
+    outbox.refresh(ctx)
+    posted: list[tuple[str, list[str]]] = []
+
+    class InstantCounty:
+        def post_batch(self, batch_id: str, body: bytes) -> dict:
+            cases = json.loads(gzip.decompress(body))["cases"]
+            posted.append((batch_id, [c["case_id"] for c in cases]))
+            return {"batch_id": batch_id, "results": [
+                {"case_id": c["case_id"], "revision": c["revision"], "outcome": "accepted",
+                 "county_ref": f"R-{len(posted)}-{i}", "errors": []} for i, c in enumerate(cases)]}
+
+    commits: list[str] = []
+    ctx.db.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    config = fast_config(batch_max_cases=5)
+    sender = BatchSender(ctx, InstantCounty(), Retrier(config, lambda s: None), config,  # type: ignore[arg-type]
+                         Progress(), threading.Event(), "dev_test", 5)
+    try:
+        tally = sender.run()
+    finally:
+        ctx.db.conn.set_trace_callback(None)
+    assert tally.sent == 60
+    assert [batch_id for batch_id, _ in posted] == frozen_order(ctx)  # each once, as frozen
+    assert sorted(c for _, cases in posted for c in cases) == sorted(ids)
+    assert len(commits) < len(posted)
+    assert {r[0] for r in ctx.db.execute("SELECT state FROM sync_batches")} == {"done"}
+
+
+def test_a_failed_line_leaves_frozen_batches_open_to_go_first_as_stored(keyring_file, ctx, county):
+    from sync.engine import SyncEngine
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(13)
+    page = jpeg_bytes(rng, 400)
+    ids = [ready_case(ctx, [page], rng=rng) for _ in range(30)]
+    config = fast_config(batch_max_cases=5, attempts=2)
+    county.faults.add("status_500", path_prefix="/batches", times=2)  # the first batch, both tries
+    first = SyncEngine(ctx, config=config).run_cycle()
+    assert first.outcome == "partial" and first.sent == 0
+    waiting = [r[0] for r in ctx.db.execute(
+        "SELECT batch_id FROM sync_batches WHERE state = 'open' ORDER BY created_at, rowid")]
+    assert waiting and county.batches() == [] and open_batches_hold_every_sending_case(ctx)
+
+    second = SyncEngine(ctx, config=config).run_cycle()
+    assert second.outcome == "ok" and second.sent == 30
+    assert [b["batch_id"] for b in county.batches()][:len(waiting)] == waiting
+    assert_county_agrees(ctx, county, ids)
+    assert_batches_clean(ctx, county)
+
+
+def test_stopping_mid_send_keeps_every_frozen_batch(keyring_file, ctx, county):
+    from sync.engine import SyncEngine
+    from sync.progress import Progress
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(14)
+    page = jpeg_bytes(rng, 400)
+    ids = [ready_case(ctx, [page], rng=rng) for _ in range(40)]
+    stop, progress = threading.Event(), Progress(min_interval_s=0)
+    progress.subscribe(lambda s: stop.set() if s.step == "batches" and s.cases_done >= 5 else None)
+    first = SyncEngine(ctx, stop=stop, config=fast_config(batch_max_cases=5), progress=progress).run_cycle()
+    assert first.outcome == "stopped" and 5 <= first.sent < 40
+    assert open_batches_hold_every_sending_case(ctx)
+
+    second = SyncEngine(ctx, config=fast_config(batch_max_cases=5)).run_cycle()
+    assert second.outcome == "ok" and first.sent + second.sent == 40
+    assert ctx.db.execute("PRAGMA temp_store").fetchone()[0] == 0  # as the connection had it
+    assert_county_agrees(ctx, county, ids)
+    assert_batches_clean(ctx, county)
+
+
+def test_bulk_audit_entries_keep_the_chain(ctx):
+    """The engine audits 100 moves a statement; the chain hashes them exactly as defined."""
+    import hashlib
+
+    from workstation import audit
+
+    def defined(prev, seq, at, actor, action, case_id, detail):  # the chain's definition
+        body = json.dumps([seq, at, actor, action, case_id, detail], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
+
+    rng = random.Random(15)
+    odd = ['a', '"', '\\', '\n', '\t', '\x00', '\x1f', '\u2028', '测', '😀', '/', '\x7f', "'"]
+    for _ in range(2000):
+        def text() -> str:
+            return "".join(rng.choice(odd) for _ in range(rng.randrange(0, 6)))
+        args = ("0" * 64, rng.randrange(10**9), text(), text(), text(), rng.choice([None, text()]), text())
+        assert audit.entry_hash(*args) == defined(*args)
+
+    from workstation.db import write
+
+    with write(ctx.db):
+        audit.append_many(ctx.db, [audit.AuditEntry("sync", "case.test", f"c{i}", {"n": i, "引": '"'})
+                                   for i in range(250)])  # three statements' worth
+    assert audit.verify(ctx.db).ok
+    assert ctx.db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'case.test'").fetchone()[0] == 250
