@@ -268,8 +268,11 @@ def main() -> int:
     ring = PlaintextKeyring()
     ring.file_path = str(folder / "keyring.cfg")
     keyring.set_keyring(ring)
-    cases = bench_cases(folder / "cases", args.cases, args.repeat)
-    files = bench_files(folder / "files", args.mb, args.repeat)
+    try:
+        cases = bench_cases(folder / "cases", args.cases, args.repeat)
+        files = bench_files(folder / "files", args.mb, args.repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the counties keep every upload: GBs a run
     store = "encrypted" if ENCRYPT else "unencrypted"
     print(f"\nSync benchmark on loopback ({os.cpu_count()} CPUs, {store} store), each against a bare"
           f" requests loop (best of {args.repeat})\n")
