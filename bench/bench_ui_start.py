@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import importlib
 import os
 import random
 import statistics
@@ -70,14 +71,15 @@ def child_bare() -> None:
 
 
 def child_app(data_dir: Path) -> None:
-    import cli.main  # noqa: F401  (what the `workstation` command imports before the GUI)
+    importlib.import_module("cli.main")  # first, as the `workstation` command does before the GUI
+    from PySide6.QtCore import QTimer
+
     from ui.app import _warm_keyring, make_application
     from ui.main_window import MainWindow
     from ui.ops import OpRunner
     from ui.state import AppState
     from ui.translations import install_language
     from workstation.context import Context
-    from PySide6.QtCore import QTimer
 
     keyring_ready = _warm_keyring()  # as run_app does
     app = make_application([])

@@ -96,3 +96,30 @@ def test_disabling_accounts_rules(ctx):
         accounts.acting_user(ctx.db, "agent1")
     set_active(ctx.db, "agent1", True, actor="admin")
     assert accounts.authenticate(ctx.db, "agent1", PASSWORD).username == "agent1"
+
+
+def test_schema_7_keeps_the_chain_and_the_append_only_rules(tmp_path, monkeypatch):
+    from workstation import migrations
+    from workstation.db import connect
+
+    path = tmp_path / "w.sqlite"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:6])
+    db = connect(path)
+    with write(db):
+        for n in range(5):
+            audit.append(db, "admin", "test.entry", None, {"n": n})
+    before = db.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
+    db.close()
+    monkeypatch.undo()
+    db = connect(path)
+    assert db.execute("SELECT * FROM audit_log ORDER BY seq").fetchall() == before
+    assert audit.verify(db).ok
+    unique = [r for r in db.execute("PRAGMA index_list(audit_log)") if r[2]]
+    assert unique == []  # the hash column's index is gone
+    for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DATABASE_ERRORS, match="append-only"):
+            db.execute(sql)
+    with write(db):
+        audit.append(db, "admin", "test.after", None, {})
+    assert audit.verify(db).ok
+    db.close()

@@ -25,6 +25,7 @@ from workstation.migrations import (
     m0004_receipt_seq,
     m0005_covering,
     m0006_list_indexes,
+    m0007_audit_hash,
 )
 
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
@@ -36,6 +37,7 @@ MIGRATIONS: list[Migration] = [
     (4, "receipt_seq", m0004_receipt_seq.migrate),
     (5, "covering", m0005_covering.migrate),
     (6, "list_indexes", m0006_list_indexes.migrate),
+    (7, "audit_hash", m0007_audit_hash.migrate),
 ]
 
 
