@@ -170,16 +170,27 @@ _REVERSED_BITS = bytes(int(f"{v:08b}"[::-1], 2) for v in range(256))
 _PNG_UP = b"\x02"       # PNG row filter "up": each byte minus the one above it
 
 
+def pack_bits(image: Image.Image) -> Image.Image:
+    """The rows of a "1" image packed 8 pixels a byte, most significant bit
+    first (PNG's order), as an "L" image a byte per 8 pixels wide."""
+    w, h = image.size
+    return Image.frombytes("L", ((w + 7) // 8, h),
+                           image.tobytes("raw", "1;R").translate(_REVERSED_BITS))
+
+
 def png_1bit(image: Image.Image, dpi: int) -> bytes:
     """A 1-bit grayscale PNG of a "1" image, written here rather than by
     Pillow, whose bit packing and per-row filter search take three times as
-    long as the compression itself. Every row gets the "up" filter (within a
-    few percent of the best choice on text pages); zlib's run-length strategy
-    suits 1-bit pages: 4x faster than the default and as small."""
-    w, h = image.size
-    stride = (w + 7) // 8
-    packed = Image.frombytes("L", (stride, h),
-                             image.tobytes("raw", "1;R").translate(_REVERSED_BITS))
+    long as the compression itself."""
+    return png_packed(pack_bits(image), image.width, dpi)
+
+
+def png_packed(packed: Image.Image, width: int, dpi: int) -> bytes:
+    """A 1-bit grayscale PNG of rows packed by :func:`pack_bits` (``width`` in
+    pixels). Every row gets the "up" filter (within a few percent of the best
+    choice on text pages); zlib's run-length strategy suits 1-bit pages: 4x
+    faster than the default and as small."""
+    stride, h = packed.size
     above = Image.new("L", packed.size, 0)
     above.paste(packed.crop((0, 0, stride, h - 1)), (0, 1))
     rows = memoryview(ImageChops.subtract_modulo(packed, above).tobytes())
@@ -188,7 +199,7 @@ def png_1bit(image: Image.Image, dpi: int) -> bytes:
     per_metre = int(dpi / 0.0254 + 0.5)
     return b"".join([
         b"\x89PNG\r\n\x1a\n",
-        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0)),
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, h, 1, 0, 0, 0, 0)),
         _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
         _png_chunk(b"IDAT", deflate.compress(raw) + deflate.flush()),
         _png_chunk(b"IEND", b""),

@@ -20,7 +20,7 @@ from scanning import compress
 from scanning.deskew import detect_quarter_turns, estimate_skew
 from scanning.paper import PaperRegion, erode, find_paper
 from scanning.profiles import ScanProfile
-from scanning.straighten import straighten
+from scanning.straighten import can_pack, straighten, straighten_packed
 
 ANALYSIS_SIZE = 640
 MIN_SKEW = 0.1          # degrees; smaller angles are left alone
@@ -159,15 +159,15 @@ def process_image(image: Image.Image, dpi: int, profile: ScanProfile | None = No
     lineart = img.mode == "1"
     work = img.convert("L") if lineart else img
     plan = _plan(work, profile, lineart, dpi)
-    final, kind, crop_box = _apply(work, plan, profile, dpi)
-    data, ctype = compress.encode(final, kind, dpi, profile.jpeg_quality, profile.bilevel_format)
+    out = _apply(work, plan, profile, dpi, keep_image)
     return ProcessedPage(
-        data=data, content_type=ctype, width=final.width, height=final.height, dpi=int(dpi),
-        thumbnail=compress.thumbnail(_thumbnail_source(plan, kind)), color=kind,
-        blank_score=plan.score, is_blank=profile.detect_blank and plan.score < profile.blank_threshold,
-        skew_angle=plan.angle, crop_box=crop_box,
+        data=out.data, content_type=out.content_type, width=out.size[0], height=out.size[1],
+        dpi=int(dpi), thumbnail=compress.thumbnail(_thumbnail_source(plan, out.kind)),
+        color=out.kind, blank_score=plan.score,
+        is_blank=profile.detect_blank and plan.score < profile.blank_threshold,
+        skew_angle=plan.angle, crop_box=out.crop_box,
         quarter_turns=plan.turns, jpeg_quality=profile.jpeg_quality,
-        bilevel_format=profile.bilevel_format, image=final if keep_image else None)
+        bilevel_format=profile.bilevel_format, image=out.image)
 
 
 def _plan(work: Image.Image, profile: ScanProfile, lineart: bool, dpi: int) -> _Plan:
@@ -228,9 +228,21 @@ def _deskew(plan: _Plan, region: PaperRegion | None) -> PaperRegion | None:
     return find_paper(_gray(plan.small)) if region is not None else None
 
 
-def _apply(work: Image.Image, plan: _Plan, profile: ScanProfile,
-           dpi: int) -> tuple[Image.Image, str, Box | None]:
-    """The full image, in the plan's steps -> (image to encode, storage kind, crop box)."""
+@dataclass
+class _Encoded:
+    """The stored page."""
+
+    data: bytes
+    content_type: str
+    size: tuple[int, int]
+    kind: str
+    crop_box: Box | None = None
+    image: Image.Image | None = None   # the page as stored, when asked for
+
+
+def _apply(work: Image.Image, plan: _Plan, profile: ScanProfile, dpi: int,
+           keep: bool) -> _Encoded:
+    """The full image, in the plan's steps, encoded."""
     if plan.pre_box is not None:
         work = work.crop(plan.pre_box)
     kind = plan.kind
@@ -239,6 +251,10 @@ def _apply(work: Image.Image, plan: _Plan, profile: ScanProfile,
     if kind == compress.GRAY and profile.store_as == "auto" and _text_only(work, plan, dpi):
         kind = compress.BILEVEL
     work, fill = _tone(work, kind, plan)
+    # (no crop box to map, so the shear need not match the analysis copy's)
+    if profile.bilevel_format == "png" and plan.crop is None and not plan.turns \
+            and can_pack(work, plan.angle):
+        return _packed_png(work, plan.angle, dpi, keep)
     if plan.angle:
         work = straighten(work, plan.angle, _fill_of(work.mode, fill), plan.shear)
     crop_box = None
@@ -251,7 +267,18 @@ def _apply(work: Image.Image, plan: _Plan, profile: ScanProfile,
                                            box[2] + pre[0], box[3] + pre[1])
     if plan.turns:
         work = work.transpose(_TURNS[plan.turns])
-    return work, kind, crop_box
+    data, ctype = compress.encode(work, kind, dpi, profile.jpeg_quality, profile.bilevel_format)
+    return _Encoded(data, ctype, work.size, kind, crop_box, work if keep else None)
+
+
+def _packed_png(bits: Image.Image, angle: float, dpi: int, keep: bool) -> _Encoded:
+    """A bilevel page with nothing to crop or turn, straightened on its packed
+    bytes (``straighten_packed``): the common case of a skewed text page."""
+    packed, width = straighten_packed(bits, angle)
+    size = (width, packed.height)
+    image = Image.frombytes("1", size, packed.tobytes()) if keep else None
+    return _Encoded(compress.png_packed(packed, width, dpi), "image/png", size,
+                    compress.BILEVEL, None, image)
 
 
 def _text_only(work: Image.Image, plan: _Plan, dpi: int) -> bool:

@@ -1,8 +1,8 @@
 """Undoing a page's skew without resampling it.
 
 A scan skewed by a degree or two is straightened the way document-imaging
-libraries do it (Leptonica's ``pixRotateShear``): a vertical shear, then a
-horizontal one, each made of whole-pixel shifts of strips of the image. For
+libraries do it (Leptonica's ``pixRotateShear``): a horizontal shear, then a
+vertical one, each made of whole-pixel shifts of strips of the image. For
 1.5° on an A4 page at 200 dpi that is about 50 column strips and 60 row strips
 copied, a few milliseconds, where Pillow's bilinear rotation takes 40 ms in
 gray and 100 ms in colour. No pixel is interpolated, so strokes keep their
@@ -25,6 +25,8 @@ import math
 
 from PIL import Image
 
+from scanning.compress import pack_bits
+
 SHEAR_LIMIT = 3.4        # degrees; Leptonica's limit for two-shear rotation (0.06 rad)
 Fill = int | tuple[int, ...]
 
@@ -42,8 +44,25 @@ def straighten(image: Image.Image, angle: float, fill: Fill, shear: bool = True)
         return image.rotate(-angle, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
     if shear and image.mode in ("1", "L"):
         slope = math.sin(math.radians(angle))
-        return _shear_rows(_shear_columns(image, slope, fill), -slope, fill)
+        return _shear_columns(_shear_rows(image, -slope, fill), slope, fill)
     return image.rotate(-angle, Image.Resampling.NEAREST, expand=True, fillcolor=fill)
+
+
+def can_pack(image: Image.Image, angle: float) -> bool:
+    """True when :func:`straighten_packed` handles this page."""
+    return image.mode == "1" and 0 < abs(angle) <= SHEAR_LIMIT
+
+
+def straighten_packed(bits: Image.Image, angle: float) -> tuple[Image.Image, int]:
+    """A "1" page straightened and packed for a 1-bit PNG: the horizontal
+    shear on the pixels, then the vertical one on the packed bytes, 8 columns
+    at a time (each column's one-pixel step lands up to 7 px from where it
+    would, and the shear copies an eighth of the bytes, twice as fast).
+    Returns the packed rows (see ``compress.pack_bits``) and the width in
+    pixels."""
+    slope = math.sin(math.radians(angle))
+    sheared = _shear_rows(bits, -slope, 255)
+    return _shear_columns(pack_bits(sheared), 8 * slope, 255), sheared.width
 
 
 def _bands(n: int, slope: float) -> list[tuple[int, int, int]]:

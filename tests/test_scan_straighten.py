@@ -9,7 +9,8 @@ from PIL import Image, ImageChops
 
 from scanning import compress
 from scanning.deskew import estimate_skew
-from scanning.straighten import SHEAR_LIMIT, _bands, straighten
+from scanning.pipeline import process_image
+from scanning.straighten import SHEAR_LIMIT, _bands, straighten, straighten_packed
 
 from .scanning_helpers import font_page, text_page
 
@@ -76,3 +77,36 @@ def test_one_bit_png_round_trips_with_its_dpi(size):
     assert back.mode == "1" and back.size == bits.size
     assert round(back.info["dpi"][0]) == 300
     assert ImageChops.difference(back.convert("L"), bits.convert("L")).getbbox() is None
+
+
+@pytest.mark.parametrize("angle", [1.5, -3.0, 0.3])
+def test_packed_straightening_matches_the_pixel_one(angle):
+    page = font_page(200, seed=2)
+    skewed = page.rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=245)
+    bits = skewed.point([0] * 128 + [255] * 128, "1")
+    by_pixels = straighten(bits, angle, 255)
+    packed, width = straighten_packed(bits, angle)
+    by_bytes = Image.open(io.BytesIO(compress.png_packed(packed, width, 200)))
+    by_bytes.load()
+    assert width == by_pixels.width and abs(by_bytes.height - by_pixels.height) <= 1
+    # the vertical shear's steps move by up to 7 px sideways, so a stroke may
+    # sit a row higher or lower there (and the whole page by a row, depending
+    # on where the last byte's step falls); nothing else changes
+    box = (10, 10, width - 10, by_pixels.height - 10)
+    pixels = by_pixels.convert("L")
+    rows_around = [pixels.crop((box[0], box[1] + dy, box[2], box[3] + dy)) for dy in (-1, 0, 1)]
+    ink_near = ImageChops.darker(ImageChops.darker(*rows_around[:2]), rows_around[2])
+    assert max(_overlap(ink_near, by_bytes.convert("L").crop((box[0], box[1] + dy, box[2], box[3] + dy)))
+               for dy in (-1, 0, 1)) > 0.99
+
+
+def test_skewed_text_page_stored_as_kept():
+    page = font_page(200, seed=4)
+    skewed = page.rotate(-1.2, Image.Resampling.BILINEAR, expand=True, fillcolor=245)
+    result = process_image(skewed, 200, keep_image=True)
+    assert result.color == "bilevel" and abs(result.skew_angle + 1.2) <= 0.15
+    stored = Image.open(io.BytesIO(result.data))
+    stored.load()
+    assert result.image is not None and stored.size == result.image.size
+    assert (result.width, result.height) == stored.size
+    assert ImageChops.difference(stored.convert("L"), result.image.convert("L")).getbbox() is None
