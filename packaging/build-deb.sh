@@ -49,7 +49,7 @@ Maintainer: Township Workstation Project <it@example.gov.cn>
 Installed-Size: $INSTALLED_KB
 Section: misc
 Priority: optional
-Depends: libc6 (>= $GLIBC), libsane1, libcups2 | libcups2t64, libglib2.0-0 | libglib2.0-0t64, libfontconfig1, libfreetype6, libdbus-1-3, libegl1, libgl1, libx11-6, libx11-xcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei
+Depends: libc6 (>= $GLIBC), libstdc++6, libgcc-s1, libsane1, libcups2 | libcups2t64, libglib2.0-0 | libglib2.0-0t64, libfontconfig1, libfreetype6, libdbus-1-3, libegl1, libgl1, libx11-6, libx11-xcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei
 Recommends: sane-utils, gnome-keyring
 Description: Township government-service workstation (乡镇便民服务工作站)
  Offline-first desktop workstation for township and village service offices:

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   libglib2.0-0 binutils
+  icu-devtools  # icupkg: the bundle build keeps only the ICU data Qt uses
 )
 
 missing=()

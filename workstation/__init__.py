@@ -7,9 +7,10 @@ def _import_sqlite_utils_without_numpy() -> None:
     """Import sqlite-utils before anything else, without letting it import numpy.
 
     sqlite-utils imports numpy at import time only to map numpy scalar types
-    to column types, which the workstation never passes; numpy costs a third of
-    the app's cold start. Hiding it for that one import makes sqlite-utils skip
-    it; the scanning code still imports numpy normally when it needs it.
+    to column types, which the workstation never passes. The app does not use
+    numpy (nor ship it), but the test tools install it, and it would cost a
+    third of a cold start. Hiding it for that one import makes sqlite-utils
+    skip it.
     """
     if "numpy" in _sys.modules or "sqlite_utils" in _sys.modules:
         return
