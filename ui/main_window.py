@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QToolBar, QWidget
 
+from ui.backup_scheduler import BackupScheduler
 from ui.case_list import CaseListPage
 from ui.first_run import FirstRunPage
 from ui.idle_lock import IdleLock, idle_minutes
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.status = StatusBar(self.sync, self)
         self.status.sync_clicked.connect(self.show_sync)
+        self.backups = BackupScheduler(state, self)
+        self.backups.finished.connect(self.status.show_backup)
         self.setStatusBar(self.status)
         self._make_actions()
         self.login = LoginPage(state)
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         if state.ctx.initialized:
             self.show_login()
             QTimer.singleShot(0, self._warm_up)
+            self.backups.start()  # signed in or not: the data is backed up on time
         else:
             self.show_first_run()
 
@@ -334,4 +338,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush_form()
         self.sync.stop()
+        self.backups.stop()
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""Settings: office, county platform and enrollment, scanner defaults, language, idle lock.
+"""Settings: office, county platform and enrollment, scanner defaults, backup, language, idle lock.
 
 Everything is stored in the database's settings table (never a secret: the
 device token lives in the keyring, kept there by the sync package). Only an
@@ -9,13 +9,16 @@ lock must not freeze the dialog.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,19 +26,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.idle_lock import SETTING_KEY as IDLE_KEY
 from ui.idle_lock import idle_minutes
-from ui.ops import show_error
+from ui.ops import error_text, show_error
 from ui.state import AppState
 from ui.sync_controller import enroll_device, enrollment_available
 from ui.theme import SPACING, set_role
 from ui.translations import LANGUAGES, QT_TRANSLATE_NOOP, current_language
 from ui.translations import SETTING_KEY as LANGUAGE_KEY
-from workstation import settings
+from workstation import ops_backup, settings
 
 COUNTY_URL_KEY = "sync.county_url"
 SCANNER_DEVICE_KEY = "scanner.device"
@@ -62,6 +66,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._office_tab(), self.tr("办公点"))
         self.tabs.addTab(self._county_tab(), self.tr("县级平台"))
         self.tabs.addTab(self._scanner_tab(), self.tr("扫描仪"))
+        self.tabs.addTab(self._backup_tab(), self.tr("备份"))
         self.tabs.addTab(self._display_tab(), self.tr("界面与安全"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -71,7 +76,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(SPACING + 4)
         if not self.admin:
-            note = QLabel(self.tr("只有管理员可以修改办公点、县级平台、扫描仪和锁定时间；语言可以自己选。"))
+            note = QLabel(self.tr("只有管理员可以修改办公点、县级平台、扫描仪、备份和锁定时间；语言可以自己选。"))
             note.setWordWrap(True)
             set_role(note, "hint")
             layout.addWidget(note)
@@ -137,6 +142,74 @@ class SettingsDialog(QDialog):
             widget.setEnabled(self.admin)
         return page
 
+    def _backup_tab(self) -> QWidget:
+        page, form = self._form()
+        self.backup_dir = QLineEdit(str(self._get(ops_backup.BACKUP_DIR, "") or ""))
+        self.backup_dir.setPlaceholderText(self.tr("例如U盘：E:\\备份 或 /media/u盘/备份"))
+        self.backup_browse = QPushButton(self.tr("选择…"))
+        self.backup_browse.clicked.connect(self._choose_backup_dir)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_dir, 1)
+        row.addWidget(self.backup_browse)
+        daily = self._get(ops_backup.DAILY_AT)
+        self.backup_daily = QCheckBox(self.tr("每天自动备份，时间"))
+        self.backup_daily.setChecked(bool(daily))
+        self.backup_time = QTimeEdit(QTime.fromString(str(daily or "17:30"), "HH:mm"))
+        self.backup_time.setDisplayFormat("HH:mm")
+        daily_row = QHBoxLayout()
+        daily_row.addWidget(self.backup_daily)
+        daily_row.addWidget(self.backup_time)
+        daily_row.addStretch(1)
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(1, 365)
+        self.backup_keep.setSuffix(self.tr(" 份"))
+        self.backup_keep.setValue(int(self._get(ops_backup.KEEP, ops_backup.DEFAULT_KEEP) or ops_backup.DEFAULT_KEEP))
+        self.backup_now = QPushButton(self.tr("立即备份"))
+        self.backup_now.clicked.connect(self.back_up_now)
+        self.backup_status = QLabel(self._backup_status_text())
+        self.backup_status.setWordWrap(True)
+        form.addRow(self.tr("备份位置"), row)
+        form.addRow(self.tr("定时"), daily_row)
+        form.addRow(self.tr("保留最近"), self.backup_keep)
+        form.addRow("", self.backup_now)
+        form.addRow(self.tr("上次备份"), self.backup_status)
+        for widget in (self.backup_dir, self.backup_browse, self.backup_daily, self.backup_time,
+                       self.backup_keep, self.backup_now):
+            widget.setEnabled(self.admin)
+        return page
+
+    def _backup_status_text(self) -> str:
+        last, error = self._get(ops_backup.LAST_AT), self._get(ops_backup.LAST_ERROR)
+        text = str(last).replace("T", " ")[:16] if last else self.tr("还没有备份过")
+        return text + ("\n" + self.tr("最近一次失败：") + str(error) if error else "")
+
+    def _choose_backup_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份位置"), self.backup_dir.text())
+        if folder:
+            self.backup_dir.setText(folder)
+
+    def back_up_now(self) -> None:
+        folder, keep = self.backup_dir.text().strip(), self.backup_keep.value()
+        if not folder:
+            self.backup_status.setText(self.tr("请先选择备份位置（例如U盘）。"))
+            return
+        self.backup_now.setEnabled(False)
+        self.backup_status.setText(self.tr("正在备份…"))
+        self.state.ops.run(lambda ctx: ops_backup.backup(ctx.data_dir, Path(folder), keep=keep),
+                           self._backed_up, self._backup_failed, parent=self)
+
+    def _backed_up(self, result: ops_backup.BackupResult) -> None:
+        self.backup_now.setEnabled(True)
+        if result.complete:
+            self.backup_status.setText(self.tr("已备份到 %1").replace("%1", str(result.path)))
+        else:
+            self.backup_status.setText(self.tr("备份不完整，请运行 workstation doctor。"))
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self.backup_now.setEnabled(True)
+        title, message = error_text(exc)
+        self.backup_status.setText(f"{title}\n{message}")
+
     def _choice(self, items: list[tuple[Any, str]], current: Any) -> QComboBox:
         box = QComboBox()
         for value, label in items:
@@ -171,6 +244,10 @@ class SettingsDialog(QDialog):
                 SCANNER_PROFILE_KEY: {"source": self.source.currentData(),
                                       "mode": self.mode.currentData(), "dpi": self.dpi.currentData()},
                 IDLE_KEY: self.idle.value(),
+                ops_backup.BACKUP_DIR: self.backup_dir.text().strip() or None,
+                ops_backup.DAILY_AT: self.backup_time.time().toString("HH:mm") if self.backup_daily.isChecked()
+                else None,
+                ops_backup.KEEP: self.backup_keep.value(),
             })
         return out
 

@@ -19,7 +19,7 @@ from ui.sync_controller import (
     UNKNOWN,
     SyncController,
 )
-from ui.theme import ACCENT, DANGER, MUTED, OK, WARN
+from ui.theme import ACCENT, DANGER, MUTED, OK, WARN, set_role
 from ui.translations import QT_TRANSLATE_NOOP
 from workstation import accounts
 from workstation.i18n import t
@@ -89,11 +89,27 @@ class StatusBar(QStatusBar):
         self.setSizeGripEnabled(False)
         self.who = QLabel()
         self.addWidget(self.who, 1)
+        self.backup_problem = QLabel()  # stays until a backup succeeds
+        set_role(self.backup_problem, "error")
+        self.backup_problem.setWordWrap(False)
+        self.backup_problem.hide()
+        self.addPermanentWidget(self.backup_problem)
         self.sync = SyncIndicator(controller, self)
         self.sync.clicked.connect(self.sync_clicked)
         self.addPermanentWidget(self.sync)
         self._office = ""
         self._user: accounts.User | None = None
+
+    def show_backup(self, ok: bool, text: str) -> None:
+        """A scheduled backup's outcome: success for a while, a failure until the next success."""
+        if ok:
+            self.backup_problem.hide()
+            self.showMessage(text, 15_000)
+            return
+        self.backup_problem.setText(self.tr("备份失败"))
+        self.backup_problem.setToolTip(text)
+        self.backup_problem.show()
+        self.showMessage(text, 30_000)
 
     def show_user(self, office: str, user: accounts.User | None) -> None:
         self._office, self._user = office, user
