@@ -141,6 +141,10 @@ def dialogs(app: QApplication, win: Any, out: Path) -> None:
         dialog.show()
         settle(app, extra_ms=300)
         save(dialog, out, name)
+        if isinstance(dialog, SettingsDialog):  # the backup tab too
+            dialog.tabs.setCurrentIndex(3)
+            settle(app, extra_ms=200)
+            save(dialog, out, "settings_backup")
         dialog.close()
 
 

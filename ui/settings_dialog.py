@@ -170,12 +170,14 @@ class SettingsDialog(QDialog):
         self.backup_status.setWordWrap(True)
         form.addRow(self.tr("备份位置"), row)
         form.addRow(self.tr("定时"), daily_row)
-        form.addRow(self.tr("保留最近"), self.backup_keep)
-        form.addRow("", self.backup_now)
+        form.addRow(self.tr("保留最近"), _left(self.backup_keep))
+        form.addRow("", _left(self.backup_now))
         form.addRow(self.tr("上次备份"), self.backup_status)
-        for widget in (self.backup_dir, self.backup_browse, self.backup_daily, self.backup_time,
-                       self.backup_keep, self.backup_now):
+        for widget in (self.backup_dir, self.backup_browse, self.backup_daily, self.backup_keep,
+                       self.backup_now):
             widget.setEnabled(self.admin)
+        self.backup_time.setEnabled(self.admin and self.backup_daily.isChecked())
+        self.backup_daily.toggled.connect(lambda on: self.backup_time.setEnabled(self.admin and on))
         return page
 
     def _backup_status_text(self) -> str:
@@ -317,3 +319,11 @@ class SettingsDialog(QDialog):
     def _devices_failed(self, exc: BaseException) -> None:
         self.find_button.setEnabled(self.admin)
         show_error(self, exc)
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    """A control at its natural width, not stretched across the form."""
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
