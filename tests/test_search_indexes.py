@@ -84,3 +84,30 @@ def test_store_of_schema_5_gets_searchable_name_grams(tmp_path, monkeypatch):
     assert case_ids(db, CaseFilter(search="悟空")) == ["c0"]
     assert case_ids(db, CaseFilter(search="孙小空")) == ["c1"]
     db.close()
+
+
+def test_case_ids_are_uuids_in_the_order_they_were_made():
+    import uuid
+
+    from workstation.ids import new_case_id
+
+    ids = [new_case_id() for _ in range(5000)]  # many in one millisecond
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7} and {uuid.UUID(i).variant for i in ids} == {uuid.RFC_4122}
+
+
+def test_cases_imported_together_list_in_the_file_order(ctx):
+    from workstation.importer import _Row, import_rows, raw_page_loader
+
+    names = ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八"]
+    rows = [_Row(n + 1, {"service_code": "rural_pension_enrollment", "applicant": sample_applicant(name=name),
+                         "fields": {}}) for n, name in enumerate(names)]
+    result = import_rows(ctx, rows, "agent1", ready=False, load_pages=raw_page_loader)
+    assert not result.problems
+    stamps = {r[0] for r in ctx.db.execute("SELECT created_at FROM cases")}
+    assert len(stamps) == 1  # one time stamp: the case id decides the order
+    newest_first = result.case_ids[::-1]
+    assert case_ids(ctx.db, CaseFilter()) == newest_first
+    assert case_ids(ctx.db, CaseFilter(status="draft")) == newest_first
+    assert case_ids(ctx.db, CaseFilter(search="340822"), limit=3) == newest_first[:3]
+    assert case_ids(ctx.db, CaseFilter(), descending=False) == result.case_ids

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from workstation.clock import local_today, now_iso
 from workstation.db import write
 from workstation.errors import NotFound, ValidationFailed
 from workstation.i18n import t
+from workstation.ids import new_case_id
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -132,7 +132,7 @@ def create_case(ctx: Context, service_code: str, applicant: dict[str, Any],
     actor = acting_user(ctx.db, user)
     form = ctx.catalog.get(service_code, form_version)
     applicant = derive_applicant(applicant)
-    case_id = str(uuid.uuid4())
+    case_id = new_case_id()
     with write(ctx.db):
         insert_cases(ctx, [(case_id, form.code, form.version, applicant, fields or {})], actor)
     return case_id

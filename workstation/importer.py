@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from workstation.db import write
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import InputFileError, NotFound, WorkstationError
 from workstation.i18n import pick, t
+from workstation.ids import new_case_id
 
 if TYPE_CHECKING:
     from workstation.context import Context
@@ -157,7 +157,7 @@ def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, 
     if errors:  # a draft keeps what was given, to be completed on screen
         applicant = derive_applicant({**applicant_in, **applicant})
         fields = {**fields_in, **fields}
-    return _Prepared(str(uuid.uuid4()), form.code, form.version, applicant, fields, pages, ready)
+    return _Prepared(new_case_id(), form.code, form.version, applicant, fields, pages, ready)
 
 
 def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path) -> dict[str, list[PageInput]]:
