@@ -171,3 +171,40 @@ def test_tls_is_verified_and_a_ca_bundle_makes_it_work(keyring_file, ctx, county
         assert SyncEngine(ctx, config=fast_config()).run_cycle().sent == 1
     finally:
         front.close()
+
+
+def test_provisioned_county_and_ca_serve_a_later_enrollment_from_the_settings(keyring_file, ctx, county,
+                                                                             tmp_path, qtbot):
+    """Provisioned offline (no --enroll), enrolled later from Settings: same address, same CA."""
+    import json
+
+    from sync.engine import SyncEngine
+    from ui.ops import OpRunner
+    from ui.settings_dialog import SettingsDialog
+    from ui.state import AppState
+    from workstation import accounts
+    from workstation.ops_provision import provision
+
+    from .conftest import OFFICE, PASSWORD
+
+    ca, cert, key = make_certs(tmp_path)
+    front = TlsFront(county.port, cert, key)
+    url = f"https://127.0.0.1:{front.port}{county.base_path}"
+    plan = {"format": 1, "office": {"code": OFFICE, "name": "桃花村便民服务站"},
+            "admin": {"username": "admin", "password": PASSWORD},
+            "county": {"url": url, "enrollment_code": CODES[0], "ca_bundle": ca.read_text()}}
+    (tmp_path / "provision.json").write_text(json.dumps(plan), encoding="utf-8")
+    ops = OpRunner(ctx)
+    try:
+        provision(ctx, tmp_path / "provision.json")  # offline: the code is kept for later
+        dialog = SettingsDialog(AppState(ctx, ops, accounts.authenticate(ctx.db, "admin", PASSWORD)))
+        qtbot.addWidget(dialog)
+        assert dialog.county_url.text() == url
+        dialog.enroll_code.setText(CODES[0])
+        dialog.enroll()
+        qtbot.waitUntil(lambda: dialog.enroll_button.isEnabled(), timeout=15_000)
+        assert "登记成功" in dialog.enroll_status.text(), dialog.enroll_status.text()
+        assert SyncEngine(ctx, config=fast_config()).run_cycle().outcome == "ok"  # over TLS, verified
+    finally:
+        ops.close()
+        front.close()

@@ -42,6 +42,7 @@ from ui.translations import SETTING_KEY as LANGUAGE_KEY
 from workstation import ops_backup, settings
 
 COUNTY_URL_KEY = "sync.county_url"
+PROVISIONED_URL_KEY = "county.url"  # workstation.ops_provision
 SCANNER_DEVICE_KEY = "scanner.device"
 SCANNER_PROFILE_KEY = "scanner.profile"  # {"source", "mode", "dpi"}: defaults for new scans
 SOURCES = [("flatbed", QT_TRANSLATE_NOOP("SettingsDialog", "平板")),
@@ -103,7 +104,8 @@ class SettingsDialog(QDialog):
 
     def _county_tab(self) -> QWidget:
         page, form = self._form()
-        self.county_url = QLineEdit(str(self._get(COUNTY_URL_KEY, "")))
+        # Enrolled: the address in use; otherwise the one a provisioning file gave.
+        self.county_url = QLineEdit(str(self._get(COUNTY_URL_KEY) or self._get(PROVISIONED_URL_KEY) or ""))
         self.county_url.setPlaceholderText("https://zwfw.example.gov.cn/api/v1")
         self.enroll_code = QLineEdit()
         self.enroll_button = QPushButton(self.tr("登记这台电脑"))
