@@ -53,8 +53,8 @@ def test_a_clerk_sees_the_backup_settings_but_cannot_change_them(qtbot, window):
     assert BACKUP_DIR not in dialog.values()
 
 
-def test_the_scheduler_backs_up_once_when_due_and_reports_it(qtbot, window, ctx, tmp_path):  # noqa: F811
-    folder = tmp_path / "share"
+def due_backup(qtbot, window, ctx, folder) -> tuple[datetime, list[tuple[bool, str]]]:  # noqa: F811
+    """Plan a daily backup into ``folder`` that was due five minutes ago; run the first check."""
     now = datetime.now().astimezone()
     settings.put(ctx.db, BACKUP_DIR, str(folder))
     settings.put(ctx.db, DAILY_AT, (now - timedelta(minutes=5)).strftime("%H:%M"))
@@ -62,6 +62,12 @@ def test_the_scheduler_backs_up_once_when_due_and_reports_it(qtbot, window, ctx,
     window.backups.finished.connect(lambda ok, text: outcomes.append((ok, text)))
     window.backups.check(now)
     qtbot.waitUntil(lambda: bool(outcomes), timeout=WAIT_MS)
+    return now, outcomes
+
+
+def test_the_scheduler_backs_up_once_when_due_and_reports_it(qtbot, window, ctx, tmp_path):  # noqa: F811
+    folder = tmp_path / "share"
+    now, outcomes = due_backup(qtbot, window, ctx, folder)
     assert outcomes[0][0] and str(folder) in outcomes[0][1]
     assert len(list_backups(folder)) == 1
     window.backups.check(now + timedelta(minutes=1))  # done for today: nothing more
@@ -72,13 +78,7 @@ def test_the_scheduler_backs_up_once_when_due_and_reports_it(qtbot, window, ctx,
 def test_a_failed_scheduled_backup_stays_visible_until_one_succeeds(qtbot, window, ctx, tmp_path):  # noqa: F811
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the USB drive should be")
-    now = datetime.now().astimezone()
-    settings.put(ctx.db, BACKUP_DIR, str(blocker))
-    settings.put(ctx.db, DAILY_AT, (now - timedelta(minutes=5)).strftime("%H:%M"))
-    outcomes: list[tuple[bool, str]] = []
-    window.backups.finished.connect(lambda ok, text: outcomes.append((ok, text)))
-    window.backups.check(now)
-    qtbot.waitUntil(lambda: bool(outcomes), timeout=WAIT_MS)
+    now, outcomes = due_backup(qtbot, window, ctx, blocker)
     assert outcomes[0][0] is False and "备份位置" in outcomes[0][1]
     assert window.status.backup_problem.isVisibleTo(window) and settings.get(ctx.db, LAST_ERROR)
     settings.put(ctx.db, BACKUP_DIR, str(tmp_path / "usb"))  # the drive is plugged in
