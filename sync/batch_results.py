@@ -127,8 +127,7 @@ def _missing_blob(ctx: Context, case_id: str, result: dict[str, Any], tally: Bat
 
 def _recheck_files(ctx: Context, case_id: str) -> None:
     # Our belief that the county had these files was wrong: check each again (HEAD).
-    built = payload.case_payloads(ctx.db, ctx.office_code, [case_id])
-    blob_state.mark_pending(ctx.db, payload.page_shas(built[case_id][0]) if built else [])
+    blob_state.mark_pending(ctx.db, payload.case_page_shas(ctx.db, case_id))
 
 
 def _rejected(ctx: Context, case_id: str, revision: int, edit_seq: int,

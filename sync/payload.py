@@ -23,30 +23,11 @@ _PAGES_SQL = ("SELECT d.case_id, d.doc_id, d.kind, p.sha256, p.content_type, p.s
               " ORDER BY d.case_id, d.created_at, d.doc_id, p.position")
 
 
-def case_payloads(db: sqlite_utils.Database, office_code: str,
-                  case_ids: list[str]) -> dict[str, tuple[dict[str, Any], int]]:
-    """``case_id -> (payload, edit_seq)``; call inside the freezing transaction."""
-    marks = ",".join("?" * len(case_ids))
-    documents = _documents(db, marks, case_ids)
-    out: dict[str, tuple[dict[str, Any], int]] = {}
-    for row in db.execute(_CASE_SQL.format(marks), case_ids).fetchall():
-        (case_id, revision, code, version, applicant, fields, by, created, ready, edit_seq) = row
-        out[case_id] = ({
-            "case_id": case_id, "revision": revision, "service_code": code,
-            "form_version": version, "office_code": office_code,
-            "applicant": json.loads(applicant), "fields": json.loads(fields),
-            "documents": documents.get(case_id, []),
-            "captured_by": by, "captured_at": created, "submitted_at": ready or created,
-        }, edit_seq)
-    return out
-
-
 def case_bodies(db: sqlite_utils.Database, office_code: str,
                 case_ids: list[str]) -> dict[str, tuple[bytes, int, int]]:
     """``case_id -> (the case's JSON as sent, revision, edit_seq)``; call inside the freezing
-    transaction. The same JSON as ``encode(case_payloads(...)[id][0])`` but for spacing:
-    the applicant and fields columns (always written by ``json.dumps``) go in as stored
-    instead of being parsed and written again, which cost eight times the rest."""
+    transaction. The applicant and fields columns (always written by ``json.dumps``) go in
+    as stored instead of being parsed and written again, which cost eight times the rest."""
     marks = ",".join("?" * len(case_ids))
     documents = _documents(db, marks, case_ids)
     office, out = _text(office_code), {}
@@ -75,8 +56,9 @@ def _documents(db: sqlite_utils.Database, marks: str,
     return by_case
 
 
-def page_shas(payload: dict[str, Any]) -> list[str]:
-    return [p["sha256"] for d in payload.get("documents", []) for p in d["pages"]]
+def case_page_shas(db: sqlite_utils.Database, case_id: str) -> list[str]:
+    """Every page a case's payload names, in payload order."""
+    return [p["sha256"] for d in _documents(db, "?", [case_id]).get(case_id, []) for p in d["pages"]]
 
 
 def encode(obj: Any) -> bytes:
