@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from workstation.context import Context
 
 
-PROVISIONED_CA = "county.ca_bundle"  # written by `workstation provision` (workstation.ops_provision)
-
-
 @dataclass(frozen=True)
 class Enrollment:
     device_id: str
@@ -51,7 +48,7 @@ def enroll(ctx: Context, url: str, code: str, device_name: str | None = None,
     ctx.require_initialized()
     # Without a CA given, the county's CA from the provisioning file (if any):
     # a county with its own CA is reached the same way however enrollment starts.
-    base, ca = check_url(url), check_ca_bundle(ca_bundle or settings.get(ctx.db, PROVISIONED_CA))
+    base, ca = check_url(url), check_ca_bundle(ca_bundle or settings.get(ctx.db, settings.PROVISIONED_COUNTY_CA))
     tokens.check_available()
     name = device_name or _default_name(ctx)
     client = CountyClient(base, ca_bundle=ca, config=config)

@@ -2,8 +2,8 @@
 
 The core and its libraries are imported here, before any module imports
 PySide6: once PySide6 is loaded, its import hook reads the source of every
-module imported after it (looking for ``from __feature__``), which costs the
-core's dependencies about a tenth of a second at every start.
+module imported after it (looking for ``from __feature__``); the core's
+dependencies, a few hundred modules, need not pay that at every start.
 """
 
 import keyring  # noqa: F401

@@ -12,13 +12,15 @@ the settings keep the last success and the last error for the Backup tab.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from ui.ops import error_text
 from ui.state import AppState
-from workstation.ops_backup import BackupResult, run_scheduled, schedule_due
+
+if TYPE_CHECKING:
+    from workstation.ops_backup import BackupResult
 
 CHECK_MS = 60_000
 FIRST_CHECK_MS = 15_000  # not in the middle of start-up
@@ -48,6 +50,9 @@ class BackupScheduler(QObject):
         self.busy = True
 
         def work(ctx: Any) -> BackupResult | None:
+            # Imported here, in the pool: the backup code is not needed to start the app.
+            from workstation.ops_backup import run_scheduled, schedule_due
+
             moment = now or datetime.now()
             return run_scheduled(ctx, moment) if schedule_due(ctx, moment) else None
 
@@ -55,14 +60,17 @@ class BackupScheduler(QObject):
 
     def _done(self, result: BackupResult | None) -> None:
         self.busy = False
-        if result is None:
-            return
-        if result.complete:
-            self.finished.emit(True, self.tr("已备份到 %1").replace("%1", str(result.path)))
-        else:
-            self.finished.emit(False, self.tr("备份不完整，请运行 workstation doctor。"))
+        if result is not None:
+            self.finished.emit(result.complete, outcome_text(result))
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         title, message = error_text(exc)
         self.finished.emit(False, f"{title}: {message}" if message else title)
+
+
+def outcome_text(result: BackupResult) -> str:
+    """What a finished backup tells the user (the scheduler's and Settings' "back up now")."""
+    if result.complete:
+        return QCoreApplication.translate("BackupScheduler", "已备份到 %1").replace("%1", str(result.path))
+    return QCoreApplication.translate("BackupScheduler", "备份不完整，请运行 workstation doctor。")

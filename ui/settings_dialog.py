@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.backup_scheduler import outcome_text
 from ui.idle_lock import SETTING_KEY as IDLE_KEY
 from ui.idle_lock import idle_minutes
 from ui.ops import error_text, show_error
@@ -42,7 +43,6 @@ from ui.translations import SETTING_KEY as LANGUAGE_KEY
 from workstation import ops_backup, settings
 
 COUNTY_URL_KEY = "sync.county_url"
-PROVISIONED_URL_KEY = "county.url"  # workstation.ops_provision
 SCANNER_DEVICE_KEY = "scanner.device"
 SCANNER_PROFILE_KEY = "scanner.profile"  # {"source", "mode", "dpi"}: defaults for new scans
 SOURCES = [("flatbed", QT_TRANSLATE_NOOP("SettingsDialog", "平板")),
@@ -105,7 +105,7 @@ class SettingsDialog(QDialog):
     def _county_tab(self) -> QWidget:
         page, form = self._form()
         # Enrolled: the address in use; otherwise the one a provisioning file gave.
-        self.county_url = QLineEdit(str(self._get(COUNTY_URL_KEY) or self._get(PROVISIONED_URL_KEY) or ""))
+        self.county_url = QLineEdit(str(self._get(COUNTY_URL_KEY) or self._get(settings.PROVISIONED_COUNTY_URL) or ""))
         self.county_url.setPlaceholderText("https://zwfw.example.gov.cn/api/v1")
         self.enroll_code = QLineEdit()
         self.enroll_button = QPushButton(self.tr("登记这台电脑"))
@@ -204,10 +204,7 @@ class SettingsDialog(QDialog):
 
     def _backed_up(self, result: ops_backup.BackupResult) -> None:
         self.backup_now.setEnabled(True)
-        if result.complete:
-            self.backup_status.setText(self.tr("已备份到 %1").replace("%1", str(result.path)))
-        else:
-            self.backup_status.setText(self.tr("备份不完整，请运行 workstation doctor。"))
+        self.backup_status.setText(outcome_text(result))
 
     def _backup_failed(self, exc: BaseException) -> None:
         self.backup_now.setEnabled(True)

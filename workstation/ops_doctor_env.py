@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from workstation import settings
 from workstation.i18n import t
 from workstation.ops_checks import ERROR, OK, SKIPPED, WARNING, Check, CheckFn, Probe, check_title
 from workstation.ops_county import ping
@@ -24,7 +25,7 @@ DISK_WARN = 1024 * MB
 DISK_ERROR = 200 * MB
 KEYRING_TIMEOUT_S = 10.0
 PROBE_SERVICE = "township-workstation-doctor"
-COUNTY_URL, COUNTY_CA = "county.url", "county.ca_bundle"  # as provisioned
+COUNTY_URL, COUNTY_CA = settings.PROVISIONED_COUNTY_URL, settings.PROVISIONED_COUNTY_CA
 SYNC_URL, SYNC_CA, SYNC_DEVICE_ID = "sync.county_url", "sync.ca_bundle", "sync.device_id"  # as enrolled
 
 

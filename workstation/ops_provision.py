@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from workstation.context import Context
 
 log = logging.getLogger(__name__)
-COUNTY_URL, COUNTY_CA, SCAN_PROFILES = "county.url", "county.ca_bundle", "scan.profiles"
+COUNTY_URL, COUNTY_CA = settings.PROVISIONED_COUNTY_URL, settings.PROVISIONED_COUNTY_CA
+SCAN_PROFILES = "scan.profiles"
 SYNC_URL, SYNC_DEVICE_ID = "sync.county_url", "sync.device_id"  # written by the sync engine
 CA_FILE = "county-ca.pem"
 

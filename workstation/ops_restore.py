@@ -246,11 +246,11 @@ def _repoint_ca(data_dir: Path, key: bytes | None) -> None:
     conn = connect_file(data_dir / DB_NAME, key, readonly=False)
     try:
         db = sqlite_utils.Database(conn)
-        current = settings.get(db, "county.ca_bundle")
+        current = settings.get(db, settings.PROVISIONED_COUNTY_CA)
         if current:
             moved = data_dir / CA_DIR / Path(str(current)).name
             if moved.is_file() and Path(str(current)) != moved:
-                settings.put(db, "county.ca_bundle", str(moved))
+                settings.put(db, settings.PROVISIONED_COUNTY_CA, str(moved))
     finally:
         conn.close()
 

@@ -12,6 +12,9 @@ from workstation.db import write
 OFFICE_CODE = "office.code"
 OFFICE_NAME = "office.name"
 DEVICE_TAG = "device.tag"
+# The county as a provisioning file gave it (enrollment records its own `sync.*` keys).
+PROVISIONED_COUNTY_URL = "county.url"
+PROVISIONED_COUNTY_CA = "county.ca_bundle"
 
 
 def get(db: sqlite_utils.Database, key: str, default: Any = None) -> Any:

@@ -58,14 +58,14 @@
 <context>
     <name>BackupScheduler</name>
     <message>
-        <location filename="../../ui/backup_scheduler.py" line="+61"/>
+        <location filename="../../ui/backup_scheduler.py" line="+75"/>
         <source>已备份到 %1</source>
         <translation>Backed up to %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>备份不完整，请运行 workstation doctor。</source>
-        <translation>The backup is incomplete; run 'workstation doctor'.</translation>
+        <translation>The backup is incomplete; run &apos;workstation doctor&apos;.</translation>
     </message>
 </context>
 <context>
@@ -1444,7 +1444,7 @@ Your open work is still here. Enter the password of %2 to continue.</translation
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+47"/>
+        <location filename="../../ui/settings_dialog.py" line="+48"/>
         <source>平板</source>
         <translation>Flatbed</translation>
     </message>
@@ -1490,12 +1490,12 @@ Your open work is still here. Enter the password of %2 to continue.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>扫描仪</source>
         <translation>Scanner</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-69"/>
         <source>备份</source>
         <translation>Backup</translation>
     </message>
@@ -1520,7 +1520,7 @@ Your open work is still here. Enter the password of %2 to continue.</translation
         <translation>Office name</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>登记这台电脑</source>
         <translation>Enroll this computer</translation>
     </message>
@@ -1605,7 +1605,7 @@ Your open work is still here. Enter the password of %2 to continue.</translation
         <translation>Last backup</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>还没有备份过</source>
         <translation>No backup yet</translation>
     </message>
@@ -1630,17 +1630,7 @@ Your open work is still here. Enter the password of %2 to continue.</translation
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>已备份到 %1</source>
-        <translation>Backed up to %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>备份不完整，请运行 workstation doctor。</source>
-        <translation>The backup is incomplete; run 'workstation doctor'.</translation>
-    </message>
-    <message>
-        <location line="+22"/>
+        <location line="+28"/>
         <source> 分钟</source>
         <translation> minutes</translation>
     </message>
