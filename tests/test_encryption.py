@@ -169,3 +169,54 @@ def test_worker_context_reuses_the_open_key_without_the_keyring(tmp_path):
             assert get_case(worker, case_id).applicant["name"] == NAME
         with pytest.raises(StoreError):
             Context.open(tmp_path / "enc")
+
+
+def _reencrypt_with_hmac(path, key: bytes, hmac: str) -> None:
+    """Rewrite an encrypted database with another HMAC, as an earlier version wrote it."""
+    import sqlcipher3
+
+    from workstation.db import keyed
+
+    old = path.with_name("old.sqlite")
+    conn = keyed(lambda: sqlcipher3.connect(str(path), isolation_level=None), key)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.execute(f"ATTACH DATABASE ? AS old KEY \"x'{key.hex()}'\"", [str(old)])
+    conn.execute(f"PRAGMA old.cipher_hmac_algorithm = {hmac}")
+    conn.execute("SELECT sqlcipher_export('old')")
+    conn.execute(f"PRAGMA old.user_version = {version}")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    old.replace(path)
+
+
+def _reads_with_default_hmac(path, key: bytes) -> bool:
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        return conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def test_new_stores_check_pages_with_hmac_sha256_and_older_ones_still_open(tmp_path, capfd):
+    from workstation.ops_store import readonly, store_keys
+    from workstation.paths import db_path
+
+    case_id, _ = _fill(tmp_path / "enc", encrypt=True)
+    path, key = db_path(tmp_path / "enc"), store_keys(tmp_path / "enc").db_key
+    assert key is not None
+    assert not _reads_with_default_hmac(path, key)  # new stores: HMAC-SHA256
+    _reencrypt_with_hmac(path, key, "HMAC_SHA512")  # SQLCipher 4's default, used before
+    assert _reads_with_default_hmac(path, key)
+    capfd.readouterr()
+    with Context.open(tmp_path / "enc") as ctx:
+        assert get_case(ctx, case_id).applicant["name"] == NAME
+    with readonly(tmp_path / "enc") as conn:
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    assert "hmac" not in capfd.readouterr().err.lower()  # the expected failed try is not logged

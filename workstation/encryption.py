@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workstation import keys
 from workstation.crypto import derive_key
-from workstation.db import is_encrypted_file
+from workstation.db import HMAC_ALGORITHMS, is_encrypted_file
 from workstation.errors import StoreError
 from workstation.i18n import t
 from workstation.paths import db_path
@@ -60,6 +60,7 @@ def _export_encrypted(path: Path, key: bytes) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", [str(tmp)])
+        conn.execute(f"PRAGMA enc.cipher_hmac_algorithm = {HMAC_ALGORITHMS[0]}")
         conn.execute("SELECT sqlcipher_export('enc')")
         conn.execute(f"PRAGMA enc.user_version = {int(version)}")
         conn.execute("DETACH DATABASE enc")

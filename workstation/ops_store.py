@@ -21,7 +21,7 @@ from urllib.parse import quote
 from workstation import keys
 from workstation.blobs import BlobStore
 from workstation.crypto import BlobCipher, derive_key
-from workstation.db import DATABASE_ERRORS, is_encrypted_file
+from workstation.db import DATABASE_ERRORS, is_encrypted_file, keyed
 from workstation.errors import StoreError
 from workstation.i18n import t
 from workstation.paths import BLOB_DIR, db_path
@@ -72,10 +72,11 @@ def connect_file(path: Path, key: bytes | None = None, readonly: bool = True,
         import sqlcipher3
 
         module = sqlcipher3
-    conn = module.connect(target, uri=True, timeout=TIMEOUT_S, check_same_thread=False,
-                          isolation_level=None)
-    if key is not None:
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # must come first
+    def connect() -> Any:
+        return module.connect(target, uri=True, timeout=TIMEOUT_S, check_same_thread=False,
+                              isolation_level=None)
+
+    conn = connect() if key is None else keyed(connect, key)
     conn.execute(f"PRAGMA busy_timeout = {int(TIMEOUT_S * 1000)}")
     return conn  # type: ignore[no-any-return]
 
