@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import multiprocessing
 import sys
 from pathlib import Path
 
@@ -53,9 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # The scanner runs in a spawned worker process: in a frozen build that
-    # process starts this same executable, which must hand over to the worker.
-    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:

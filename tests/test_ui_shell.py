@@ -281,3 +281,33 @@ def test_idle_lock_covers_an_open_dialog_without_closing_it(qtbot, window):
     assert dialog.isVisible() and field.text() == "半填的内容"
     qtbot.waitUntil(lambda: not any(isinstance(c, Curtain) for c in dialog.children()), timeout=2000)
     dialog.close()
+
+
+def test_idle_watcher_sees_input_in_every_window_the_user_works_in(qtbot):
+    """Input is watched per window (where keys and the mouse arrive), not per app."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.idle_lock import IdleWatcher
+
+    def shown_window() -> QLineEdit:
+        edit = QLineEdit()
+        qtbot.addWidget(edit)
+        edit.show()
+        edit.activateWindow()
+        qtbot.waitExposed(edit)
+        return edit
+
+    first = shown_window()
+    watcher = IdleWatcher(60_000)
+    watcher.arm()
+    qtbot.wait(300)
+    assert watcher.idle_seconds() >= 0.25
+    QTest.keyClick(first.windowHandle(), Qt.Key.Key_A)  # through the window system, as typing is
+    assert watcher.idle_seconds() < 0.2 and first.text() == "a"
+    second = shown_window()  # a dialog opened later: watched once it has the focus
+    qtbot.waitUntil(lambda: second.windowHandle().isActive(), timeout=WAIT_MS)
+    qtbot.wait(300)
+    QTest.mouseMove(second.windowHandle(), QPoint(5, 5))
+    assert watcher.idle_seconds() < 0.2

@@ -8,6 +8,7 @@ typist never sees the list jump back. Sorting is asked of the database.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ from workstation.i18n import pick
 
 DEBOUNCE_MS = 200
 FIRST_PAGE = 300  # rows shown before the full id list of a long answer arrives
+FIRST_PAINT_WAIT_S = 1.0
 COLUMN_WIDTHS = [285, 90, 175, 220, 95, 140, 140, 80]  # fits 1280 px without scrolling
 PRESETS = ["all", "today", "7d", "30d", "year", "custom"]
 
@@ -262,10 +264,15 @@ class CaseListPage(QWidget):
         generation, f, (order_by, descending) = self._generation, self.current_filter(), self._order
         viewer = self.state.user
 
+        shown = threading.Event()
+
         def work(ctx: Any, report: Any) -> tuple[list[str], dict[str, int] | None]:
             first = case_ids(ctx.db, f, order_by, descending, limit=FIRST_PAGE)
             if len(first) == FIRST_PAGE:  # a long answer: rows on screen before the rest
-                report((first, count(ctx.db, f)))
+                report((first, count(ctx.db, f), shown))
+                # Reading every id would compete with painting the first rows for
+                # the interpreter: wait until they are on screen (a second at most).
+                shown.wait(FIRST_PAINT_WAIT_S)
                 first = case_ids(ctx.db, f, order_by, descending)
             return first, counts_by_status(ctx.db, viewer) if recount else None
 
@@ -273,7 +280,8 @@ class CaseListPage(QWidget):
                            on_progress=lambda first: self._apply_first(generation, *first),
                            parent=self)
 
-    def _apply_first(self, generation: int, first: list[str], total: int) -> None:
+    def _apply_first(self, generation: int, first: list[str], total: int, shown: threading.Event) -> None:
+        QTimer.singleShot(0, shown.set)  # after this turn of the event loop, which paints them
         if generation != self._generation:
             return
         keep = self.current_case_id()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QPalette
+from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QPalette, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -59,9 +59,20 @@ class IdleWatcher(QObject):
         self._armed = False
         self._check = QTimer(self)
         self._check.timeout.connect(self._tick)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # Keys and the mouse reach a window before its widgets, so a filter on
+        # each window the user works in sees all input. (A filter on the whole
+        # application would see every event of every object, and the first of
+        # them make PySide build Python classes for hundreds of Qt types: tens
+        # of milliseconds, just after sign-in.)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self._watch)
+            for window in app.topLevelWindows():
+                self._watch(window)
+
+    def _watch(self, window: QWindow | None) -> None:
+        if window is not None:
+            window.installEventFilter(self)  # again on the same window: still once
 
     def set_timeout_ms(self, timeout_ms: int) -> None:
         """0 turns the lock off."""
@@ -84,8 +95,12 @@ class IdleWatcher(QObject):
         self._armed = False
         self._check.stop()
 
+    def idle_seconds(self) -> float:
+        """Seconds since the last key or mouse input seen."""
+        return time.monotonic() - self._last
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY:  # cheap: this sees every event of the application
+        if event.type() in _ACTIVITY:  # cheap: this sees every event of the windows watched
             self._last = time.monotonic()
         return False
 

@@ -65,8 +65,10 @@ class MainWindow(QMainWindow):
         self._case_view: Any = None
         self.sync = SyncController(state, self)
         state.services["sync"] = self.sync
+        self.sync.run_finished.connect(lambda *_: self._refresh_list())  # once, not per sign-in
         self.lock: IdleLock | None = None
-        self.work: QStackedWidget | None = None
+        self.work: QStackedWidget | None = None  # the signed-in pages; None when signed out
+        self._prepared: QStackedWidget | None = None  # those pages, built ahead of sign-in
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.status = StatusBar(self.sync, self)
@@ -97,6 +99,13 @@ class MainWindow(QMainWindow):
             self.state.ctx.catalog  # noqa: B018 - loads and keeps it
         except WorkstationError:
             pass  # the page that needs it says what is wrong
+        QTimer.singleShot(0, self._prepare_work)
+
+    def _prepare_work(self) -> None:
+        """Build the signed-in pages, unseen, while the password is typed and checked:
+        the check runs on a worker thread and scrypt leaves this one free meanwhile."""
+        if self.work is None and self._prepared is None:
+            self._prepared = self._make_work()
 
     # -- actions and toolbar ----------------------------------------------
     def _make_actions(self) -> None:
@@ -186,26 +195,34 @@ class MainWindow(QMainWindow):
         self._build_work()
         self.status.show_user(self._office_name(), user)
         self._signed_in_ui(True)
-        self.lock = IdleLock(self.state, self, idle_minutes(self.state.ctx.db))
-        self.lock.locked_changed.connect(lambda locked: self._signed_in_ui(not locked))
-        self.lock.sign_out_requested.connect(self.sign_out)
+        self.lock = self._make_lock()
         self.lock.start()
         self.sync.start()
         self.show_home()
         self.signed_in.emit(user)
 
-    def _build_work(self) -> None:
-        self.work = QStackedWidget()
+    def _make_lock(self) -> IdleLock:
+        lock = IdleLock(self.state, self, idle_minutes(self.state.ctx.db))
+        lock.locked_changed.connect(lambda locked: self._signed_in_ui(not locked))
+        lock.sign_out_requested.connect(self.sign_out)
+        return lock
+
+    def _make_work(self) -> QStackedWidget:
+        work = QStackedWidget()
         self.case_list = CaseListPage(self.state)
         self.sync_panel = SyncPanel(self.sync)
-        self._form = None  # built on first use: the list must show first
-        self._case_view = None
         for page in (self.case_list, self.sync_panel):
-            self.work.addWidget(page)
+            work.addWidget(page)
         self.case_list.open_requested.connect(self.open_case)
         self.case_list.new_requested.connect(self.new_application)
         self.sync_panel.open_case.connect(self.open_case)
-        self.sync.run_finished.connect(lambda *_: self._refresh_list())
+        work.ensurePolished()  # the style's work done now, not at the first paint
+        return work
+
+    def _build_work(self) -> None:
+        self.work, self._prepared = self._prepared or self._make_work(), None
+        self._form = None  # built on first use: the list must show first
+        self._case_view = None
         self.stack.addWidget(self.work)
         self.stack.setCurrentWidget(self.work)
         self.case_list.reload()
