@@ -18,6 +18,7 @@ from PIL import Image
 
 from scanning import compress
 from scanning.deskew import detect_quarter_turns, estimate_skew
+from scanning.memory import reuse_freed_memory
 from scanning.paper import PaperRegion, erode, find_paper
 from scanning.profiles import ScanProfile
 from scanning.straighten import can_pack, straighten, straighten_packed
@@ -154,6 +155,7 @@ def process_image(image: Image.Image, dpi: int, profile: ScanProfile | None = No
     input's pixels for a page that needed no straightening, else in the
     straightened image around the paper.
     """
+    reuse_freed_memory()
     profile = profile or ScanProfile()
     img = normalize_mode(image)
     lineart = img.mode == "1"
