@@ -167,6 +167,7 @@ def test_thumbnail_is_small_jpeg(page):
     result = process_image(page, 200)
     thumb = decoded(result.thumbnail)
     assert thumb.format == "JPEG" and max(thumb.size) == compress.THUMB_SIZE
+    assert thumb.convert("L").getpixel((3, 3)) >= 250     # paper whitened as on the page
     assert len(result.sha256) == 64 and result.thumb_sha256 != result.sha256
 
 
