@@ -139,7 +139,7 @@ def test_colour_only_where_it_matters():
     assert decoded(sealed.data).mode == "RGB"
     plain = io.BytesIO()
     page.save(plain, "JPEG", quality=75)
-    # whitened, quality 60, standard Huffman tables (no optimising pass)
+    # whitened, quality 50 (the default profile's), standard Huffman tables
     assert sealed.size < 0.7 * len(plain.getvalue())
 
 
