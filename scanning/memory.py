@@ -24,8 +24,8 @@ _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 HEAP_LIMIT = 32 * 1024 * 1024     # glibc's largest allowed mmap threshold (64-bit)
 # freed memory kept before the heap is trimmed: a 300 dpi colour page skewed
-# clockwise has five full-size copies alive at once; 128 MB still let a third
-# of them be trimmed and faulted in again on the next page
+# clockwise has four full-size copies alive at once; with 128 MB they were
+# trimmed and faulted in again on every page (35,000 faults a page)
 KEEP_FREE = 256 * 1024 * 1024
 
 _done: list[bool] = []
