@@ -175,7 +175,10 @@ def _line_counts(ink: Image.Image) -> list[int]:
 def line_direction_ratio(ink: Image.Image) -> float:
     """How much sharper the row profile is than the column profile (> 1: lines
     run across the page as usual; < 1: they run up and down)."""
-    rows = _line_counts(ink)
+    return _direction_ratio(ink, _line_counts(ink))
+
+
+def _direction_ratio(ink: Image.Image, rows: list[int]) -> float:
     if sum(rows) < MIN_INK:
         return 1.0
     cols = _line_counts(ink.transpose(Image.Transpose.TRANSPOSE))
@@ -184,11 +187,12 @@ def line_direction_ratio(ink: Image.Image) -> float:
     return across / down if down else 1.0
 
 
-def _text_lines(ink: Image.Image) -> list[tuple[int, int]]:
-    """(top, bottom) of each run of rows with ink = the lines of text."""
+def _text_lines(ink: Image.Image, rows: list[int] | None = None) -> list[tuple[int, int]]:
+    """(top, bottom) of each run of rows with ink = the lines of text
+    (``rows``: the ink's row counts, when already counted)."""
     limit = max(2, int(0.01 * ink.width))
     lines, start = [], None
-    for y, count in enumerate([*_line_counts(ink), 0]):
+    for y, count in enumerate([*(rows if rows is not None else _line_counts(ink)), 0]):
         if count > limit and start is None:
             start = y
         elif count <= limit and start is not None:
@@ -197,12 +201,12 @@ def _text_lines(ink: Image.Image) -> list[tuple[int, int]]:
     return lines
 
 
-def flush_side(ink: Image.Image) -> str | None:
+def flush_side(ink: Image.Image, rows: list[int] | None = None) -> str | None:
     """``"left"`` or ``"right"`` when the text lines clearly share one edge
     (like left-aligned text with ragged ends), else None."""
     width = ink.width
     starts, ends = [], []
-    for top, bottom in _text_lines(ink):
+    for top, bottom in _text_lines(ink, rows):
         if bottom - top < 2:
             continue
         box = ink.crop((0, top, width, bottom)).getbbox()
@@ -225,9 +229,10 @@ def detect_quarter_turns(gray: Image.Image, mask: Image.Image | None = None) -> 
     """Counter-clockwise quarter turns (0-3) that put text upright, judged from
     line direction and a flush left edge; 0 when the evidence is weak."""
     ink = ink_mask(gray, mask)
-    ratio = line_direction_ratio(ink)
+    rows = _line_counts(ink)                  # counted once for both questions
+    ratio = _direction_ratio(ink, rows)
     if ratio >= 1.0 / 1.5:
-        if ratio > 1.5 and flush_side(ink) == "right":
+        if ratio > 1.5 and flush_side(ink, rows) == "right":
             return 2
         return 0
     side = flush_side(ink.transpose(Image.Transpose.ROTATE_90))

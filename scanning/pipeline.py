@@ -18,6 +18,7 @@ from PIL import Image
 
 from scanning import compress
 from scanning.deskew import detect_quarter_turns, estimate_skew
+from scanning.memory import reuse_freed_memory
 from scanning.paper import PaperRegion, erode, find_paper
 from scanning.profiles import ScanProfile
 from scanning.straighten import can_pack, straighten, straighten_packed
@@ -154,6 +155,7 @@ def process_image(image: Image.Image, dpi: int, profile: ScanProfile | None = No
     input's pixels for a page that needed no straightening, else in the
     straightened image around the paper.
     """
+    reuse_freed_memory()
     profile = profile or ScanProfile()
     img = normalize_mode(image)
     lineart = img.mode == "1"
@@ -162,7 +164,7 @@ def process_image(image: Image.Image, dpi: int, profile: ScanProfile | None = No
     out = _apply(work, plan, profile, dpi, keep_image)
     return ProcessedPage(
         data=out.data, content_type=out.content_type, width=out.size[0], height=out.size[1],
-        dpi=int(dpi), thumbnail=compress.thumbnail(_thumbnail_source(plan, out.kind)),
+        dpi=int(dpi), thumbnail=_thumbnail(plan, out.kind),
         color=out.kind, blank_score=plan.score,
         is_blank=profile.detect_blank and plan.score < profile.blank_threshold,
         skew_angle=plan.angle, crop_box=out.crop_box,
@@ -300,11 +302,9 @@ def _tone(work: Image.Image, kind: str, plan: _Plan) -> tuple[Image.Image, int]:
     return work.point(plan.lut * len(work.getbands())), plan.lut[plan.fill]
 
 
-def _thumbnail_source(plan: _Plan, kind: str) -> Image.Image:
+def _thumbnail(plan: _Plan, kind: str) -> bytes:
     small = plan.small if kind == compress.COLOR else _gray(plan.small)
-    if plan.lut is not None:
-        small = small.point(plan.lut * len(small.getbands()))
-    return small
+    return compress.thumbnail(small, lut=plan.lut)
 
 
 def _inset(box: Box, n: int, size: tuple[int, int]) -> Box:

@@ -12,7 +12,7 @@ width and edges stay sharp; text lines step by one pixel every 1/tan θ pixels
 Colour images go through Pillow's nearest-neighbour rotation instead: copying
 narrow column strips of 4-byte pixels is slower than that, and the result is
 equivalent (nearest-neighbour rotation amounts to the same two whole-pixel
-shears). Angles above ``SHEAR_LIMIT`` use Pillow's bilinear rotation, since two
+shears); turns Pillow does slowly go through two flips (:func:`_rotate_nearest`). Angles above ``SHEAR_LIMIT`` use Pillow's bilinear rotation, since two
 shears stop being a rotation (their error grows with sin² θ).
 
 (Toning each strip as it is copied, to read the page once, was measured and
@@ -45,7 +45,23 @@ def straighten(image: Image.Image, angle: float, fill: Fill, shear: bool = True)
     if shear and image.mode in ("1", "L"):
         slope = math.sin(math.radians(angle))
         return _shear_columns(_shear_rows(image, -slope, fill), slope, fill)
-    return image.rotate(-angle, Image.Resampling.NEAREST, expand=True, fillcolor=fill)
+    return _rotate_nearest(image, -angle, fill)
+
+
+def _rotate_nearest(image: Image.Image, turn: float, fill: Fill) -> Image.Image:
+    """Pillow's nearest-neighbour rotation by ``turn`` degrees, expanded.
+
+    Pillow turns 4-byte pixels counter-clockwise 2-3x slower than clockwise
+    (measured: 52 against 16 ms for 1.5° on a 300 dpi colour page). Mirrored
+    top to bottom, a counter-clockwise turn is a clockwise one, and the two
+    flips cost 4 ms each at 300 dpi.
+    """
+    if turn <= 0 or image.mode in ("1", "L"):
+        return image.rotate(turn, Image.Resampling.NEAREST, expand=True, fillcolor=fill)
+    flip = Image.Transpose.FLIP_TOP_BOTTOM
+    turned = image.transpose(flip).rotate(-turn, Image.Resampling.NEAREST, expand=True,
+                                          fillcolor=fill)
+    return turned.transpose(flip)
 
 
 def can_pack(image: Image.Image, angle: float) -> bool:

@@ -133,9 +133,14 @@ def test_colour_only_where_it_matters():
     grayish = process_image(text_page(200, mode="RGB"), 200)
     assert grayish.color in ("gray", "bilevel")
     assert decoded(grayish.data).mode in ("L", "1")
-    sealed = process_image(text_page(200, seal=True), 200)
+    page = text_page(200, seal=True)
+    sealed = process_image(page, 200)
     assert sealed.color == "color" and sealed.content_type == "image/jpeg"
     assert decoded(sealed.data).mode == "RGB"
+    plain = io.BytesIO()
+    page.save(plain, "JPEG", quality=75)
+    # whitened, quality 50 (the default profile's), standard Huffman tables
+    assert sealed.size < 0.7 * len(plain.getvalue())
 
 
 def test_photo_content_stays_gray_not_bilevel(page):
@@ -162,6 +167,7 @@ def test_thumbnail_is_small_jpeg(page):
     result = process_image(page, 200)
     thumb = decoded(result.thumbnail)
     assert thumb.format == "JPEG" and max(thumb.size) == compress.THUMB_SIZE
+    assert thumb.convert("L").getpixel((3, 3)) >= 250     # paper whitened as on the page
     assert len(result.sha256) == 64 and result.thumb_sha256 != result.sha256
 
 

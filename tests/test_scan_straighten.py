@@ -10,7 +10,7 @@ from PIL import Image, ImageChops
 from scanning import compress
 from scanning.deskew import estimate_skew
 from scanning.pipeline import process_image
-from scanning.straighten import SHEAR_LIMIT, _bands, straighten, straighten_packed
+from scanning.straighten import SHEAR_LIMIT, _bands, _rotate_nearest, straighten, straighten_packed
 
 from .scanning_helpers import font_page, text_page
 
@@ -52,6 +52,19 @@ def test_straightened_page_lines_up_with_the_original(mode, angle):
     # the text of the original page, within a pixel everywhere (bilinear
     # rotation scores 0.99, the whole-pixel shears 0.93-0.95)
     assert _overlap(_centre(straight.convert("L"), window), _centre(page, window)) > 0.9
+
+
+@pytest.mark.parametrize("turn", [1.5, 3.0, 0.4])
+def test_colour_turned_counter_clockwise_through_flips_as_pillow_would(turn):
+    page = text_page(200, seed=3, seal=True)
+    direct = page.rotate(turn, Image.Resampling.NEAREST, expand=True, fillcolor=(245,) * 3)
+    flipped = _rotate_nearest(page, turn, (245,) * 3)
+    assert flipped.mode == "RGB" and flipped.size == direct.size
+    # nearest neighbours may round the other way on a pixel's edge; the ink is the same
+    assert _overlap(flipped.convert("L"), direct.convert("L")) > 0.99
+    assert ImageChops.difference(flipped, direct).convert("L").getbbox() is not None  # the flip path ran
+    corner = flipped.getpixel((0, 0))
+    assert corner == (245, 245, 245)
 
 
 def test_large_angles_rotate_smoothly():

@@ -1,0 +1,54 @@
+"""Keep freed page memory in the process between pipeline steps.
+
+Pillow stores a full page in 16 MB blocks. glibc gives blocks that large
+their own mapping (or trims them off the heap when they are freed), so each
+whitened, rotated or cropped copy of a page starts as fresh zeroed pages from
+the kernel: about 23,000 page faults per 300 dpi colour page, a quarter of its
+processing time. Serving such blocks from the heap and keeping up to
+``KEEP_FREE`` of freed memory there lets the next copy reuse them. The cost:
+after a batch the process holds on to that much freed memory (the peak it
+reached, not more).
+
+Linux with glibc only (``mallopt``); elsewhere nothing changes. Pillow's own
+block cache (``PIL.Image.core.set_blocks_max``) was measured too: it helps
+300 dpi pages less and 200 dpi pages not at all.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+HEAP_LIMIT = 32 * 1024 * 1024     # glibc's largest allowed mmap threshold (64-bit)
+# freed memory kept before the heap is trimmed: a 300 dpi colour page skewed
+# clockwise has four full-size copies alive at once; with 128 MB they were
+# trimmed and faulted in again on every page (35,000 faults a page)
+KEEP_FREE = 256 * 1024 * 1024
+
+_done: list[bool] = []
+
+
+def reuse_freed_memory() -> bool:
+    """Serve Pillow's blocks from the heap and keep freed ones for reuse.
+    Once per process; True when the allocator took the settings."""
+    if _done:
+        return _done[0]
+    _done.append(_set_glibc_thresholds())
+    return _done[0]
+
+
+def _set_glibc_thresholds() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):         # not glibc (e.g. musl)
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, HEAP_LIMIT)) and \
+        bool(mallopt(_M_TRIM_THRESHOLD, KEEP_FREE))
