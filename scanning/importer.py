@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
 
+from scanning.memory import release_freed_memory
 from scanning.pipeline import ProcessedPage, process_image
 from scanning.profiles import ScanProfile
 from workstation.errors import InputFileError
@@ -172,4 +173,7 @@ def load_pages(path: Path | str, profile: ScanProfile | None = None) -> list[Pro
     An imported file is not on a scanner background, and PDF pages are already
     straight: cropping and deskewing still run but find nothing to do on clean input.
     """
-    return [process_image(image, dpi, profile) for image, dpi in load_images(path)]
+    try:
+        return [process_image(image, dpi, profile) for image, dpi in load_images(path)]
+    finally:
+        release_freed_memory()

@@ -5,9 +5,9 @@ their own mapping (or trims them off the heap when they are freed), so each
 whitened, rotated or cropped copy of a page starts as fresh zeroed pages from
 the kernel: about 23,000 page faults per 300 dpi colour page, a quarter of its
 processing time. Serving such blocks from the heap and keeping up to
-``KEEP_FREE`` of freed memory there lets the next copy reuse them. The cost:
-after a batch the process holds on to that much freed memory (the peak it
-reached, not more).
+``KEEP_FREE`` of freed memory there lets the next copy reuse them. The cost,
+the peak a page reached held between pages, lasts only while a batch runs:
+:func:`release_freed_memory` gives it back at the end.
 
 Linux with glibc only (``mallopt``); elsewhere nothing changes. Pillow's own
 block cache (``PIL.Image.core.set_blocks_max``) was measured too: it helps
@@ -40,14 +40,32 @@ def reuse_freed_memory() -> bool:
     return _done[0]
 
 
-def _set_glibc_thresholds() -> bool:
+def release_freed_memory() -> None:
+    """Give the freed memory kept for the next page back to the system.
+
+    For the end of a batch: the desktop app lives on after a scan, and a
+    village laptop has little memory to spare."""
+    libc = _glibc()
+    if libc is not None and _done and _done[0]:
+        libc.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):         # not glibc (e.g. musl)
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - glibc's, absent from musl
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def _set_glibc_thresholds() -> bool:
+    libc = _glibc()
+    if libc is None:
         return False
+    mallopt = libc.mallopt
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
     return bool(mallopt(_M_MMAP_THRESHOLD, HEAP_LIMIT)) and \

@@ -28,3 +28,20 @@ def test_second_colour_page_reuses_the_first_ones_memory():
     # without the settings each 300 dpi colour page faults in 20,000-35,000
     # fresh pages (80-140 MB); reused memory needs none of that
     assert _faults_of(page, 300) < 3000
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_memory_kept_between_pages_is_given_back_after_a_batch():
+    from scanning.memory import release_freed_memory
+
+    assert reuse_freed_memory()
+    page = text_page(300, seal=True).rotate(-1.5, expand=True, fillcolor=(245,) * 3)
+    process_image(page, 300)
+    kept = _resident_mb()
+    release_freed_memory()
+    assert kept - _resident_mb() > 40  # the page's freed copies, tens of MB each

@@ -40,6 +40,7 @@ try:  # the scanning layer is built alongside; the dialog still opens without it
     from scanning.attach import page_input, store_pages
     from scanning.errors import ScannerError
     from scanning.importer import load_pages
+    from scanning.memory import release_freed_memory
     from scanning.pipeline import process_image
     from scanning.profiles import profile_for
     from scanning.sources import ScanRequest, default_source
@@ -236,9 +237,12 @@ class ScanDialog(QDialog):
         def work(_ctx: Context, report: Callable[[Any], None]) -> int:
             job = source.start(request, on_progress=lambda p: report(("progress", p)))
             self.job = job  # cancel() is safe from any thread
-            with job:
-                for raw in job.pages():
-                    report(("page", process_image(raw.image, raw.dpi, profile)))
+            try:
+                with job:
+                    for raw in job.pages():
+                        report(("page", process_image(raw.image, raw.dpi, profile)))
+            finally:
+                release_freed_memory()
             return job.pages_done
 
         self.state.ops.run(work, self._scan_done, self._scan_failed, self._on_report)
