@@ -90,3 +90,29 @@ def test_data_dir_resolution(tmp_path, monkeypatch):
     assert resolve_data_dir(None) == (tmp_path / "env").resolve()
     monkeypatch.delenv("WORKSTATION_DATA_DIR")
     assert "township-workstation" in str(resolve_data_dir(None))
+
+
+def test_sqlite_utils_plugins_never_run_on_the_store(tmp_path):
+    """A sqlite-utils plugin installed beside the app would see every connection."""
+    import sqlite_utils
+    from sqlite_utils.plugins import pm
+
+    from workstation.context import Context
+
+    touched = []
+
+    class Plugin:
+        @sqlite_utils.hookimpl
+        def prepare_connection(self, conn):
+            touched.append(conn)
+
+    plugin = Plugin()
+    pm.register(plugin)
+    try:
+        sqlite_utils.Database(memory=True)  # as sqlite-utils does by default
+        assert len(touched) == 1
+        with Context.open(tmp_path / "data", encrypt=False) as ctx:
+            ctx.db.execute("SELECT 1")
+        assert len(touched) == 1
+    finally:
+        pm.unregister(plugin)

@@ -21,10 +21,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from workstation import settings
-from workstation.db import DATABASE_ERRORS
+from workstation.db import DATABASE_ERRORS, database
 from workstation.errors import StoreError, WorkstationError
 from workstation.i18n import t
 from workstation.ops_copy import copy_blobs, copy_database, copy_small_files, write_json
@@ -176,7 +174,7 @@ def _record_success(source: Path, key: bytes | None, when: datetime) -> None:
     try:
         conn = connect_file(source, key, readonly=False)
         try:
-            db = sqlite_utils.Database(conn)
+            db = database(conn)
             settings.put(db, LAST_AT, when.isoformat(timespec="seconds"))
             settings.put(db, LAST_ERROR, None)
         finally:

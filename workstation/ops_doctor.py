@@ -15,10 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from workstation import audit, migrations
-from workstation.db import DATABASE_ERRORS
+from workstation.db import DATABASE_ERRORS, database
 from workstation.errors import StoreError
 from workstation.i18n import t
 from workstation.ops_checks import (
@@ -164,7 +162,7 @@ def _trial_upgrade(probe: Probe, title: str, current: int, newest: int, details:
         copy = connect_file(Path(tmp) / "trial.sqlite", probe.keys.db_key, readonly=False)
         try:
             probe.conn.backup(copy)
-            migrations.apply_migrations(sqlite_utils.Database(copy))
+            migrations.apply_migrations(database(copy))
         except StoreError as exc:
             details["upgrade_error"] = f"{exc.title}: {exc.message}"
             return Check("schema", title, ERROR,
@@ -186,7 +184,7 @@ def check_audit(probe: Probe) -> Check:
     title = check_title("audit")
     if probe.conn is None or not probe.db_usable:
         return Check("audit", title, SKIPPED, t("数据库无法读取，未检查。", "Not checked: database unreadable."))
-    result = audit.verify(sqlite_utils.Database(probe.conn))
+    result = audit.verify(database(probe.conn))
     if result.ok:
         return Check("audit", title, OK, t(f"链条完整：{result.entries} 条记录。", f"Chain intact: {result.entries} entries."),
                      details={"entries": result.entries})

@@ -20,10 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from workstation import migrations, settings
-from workstation.db import DATABASE_ERRORS
+from workstation.db import DATABASE_ERRORS, database
 from workstation.errors import StoreError
 from workstation.i18n import t
 from workstation.keys import META_NAME, key_from_recovery_code, load_meta, save_key
@@ -245,7 +243,7 @@ def _repoint_ca(data_dir: Path, key: bytes | None) -> None:
     """The county CA file travelled with the backup; point the setting at this copy of it."""
     conn = connect_file(data_dir / DB_NAME, key, readonly=False)
     try:
-        db = sqlite_utils.Database(conn)
+        db = database(conn)
         current = settings.get(db, settings.PROVISIONED_COUNTY_CA)
         if current:
             moved = data_dir / CA_DIR / Path(str(current)).name
