@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         the check runs on a worker thread and scrypt leaves this one free meanwhile."""
         if self.work is None and self._prepared is None:
             self._prepared = self._make_work()
+            self.stack.addWidget(self._prepared)  # under the sign-in page, laid out unseen
 
     # -- actions and toolbar ----------------------------------------------
     def _make_actions(self) -> None:
@@ -223,7 +224,8 @@ class MainWindow(QMainWindow):
         self.work, self._prepared = self._prepared or self._make_work(), None
         self._form = None  # built on first use: the list must show first
         self._case_view = None
-        self.stack.addWidget(self.work)
+        if self.stack.indexOf(self.work) < 0:
+            self.stack.addWidget(self.work)
         self.stack.setCurrentWidget(self.work)
         self.case_list.reload()
 
@@ -263,6 +265,7 @@ class MainWindow(QMainWindow):
             self.work = self._form = self._case_view = None
         self.state.user = None
         self.show_login()
+        QTimer.singleShot(0, self._prepare_work)  # for whoever signs in next
         self.signed_out.emit()
 
     # -- navigation -------------------------------------------------------
