@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -34,8 +34,10 @@ _ROWS_PER_INSERT = 100
 _INSERT = "INSERT INTO audit_log (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES "
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):
+    """One entry to append. A named tuple, not a frozen dataclass: the sync engine makes
+    200 a batch, and a frozen dataclass's ``__init__`` cost more than hashing them."""
+
     actor: str
     action: str
     case_id: str | None = None
