@@ -73,8 +73,8 @@ class CountyClient:
         # once here, as requests would read it, and not again on every request: that
         # cost more than the rest of posting a batch (a client lives for one cycle).
         found = self._session.merge_environment_settings(self.base_url, {}, None, ca_bundle or True, None)
-        self._verify: str | bool = found["verify"]
-        self._proxies: dict[str, str] = found["proxies"]
+        self._verify: str | bool = found["verify"] or True
+        self._proxies: dict[str, str] = dict(found["proxies"])
         self._session.trust_env = False
         self._session.headers["User-Agent"] = USER_AGENT
         adapter = _Adapter()

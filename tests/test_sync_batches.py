@@ -142,6 +142,29 @@ def test_stopping_mid_send_keeps_every_frozen_batch(keyring_file, ctx, county):
     assert_batches_clean(ctx, county)
 
 
+def test_a_cycle_copies_its_pages_back_once_and_leaves_the_wal_settings_as_they_were(
+        keyring_file, ctx, county):
+    from sync.engine import CYCLE_WAL_PAGES, SyncEngine
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(15)
+    page = jpeg_bytes(rng, 400)
+    ids = [ready_case(ctx, [page], rng=rng) for _ in range(300)]
+    wal = ctx.data_dir / "workstation.sqlite-wal"
+    assert wal.exists()
+    ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    result = SyncEngine(ctx, config=fast_config(batch_max_cases=2)).run_cycle()
+    assert result.outcome == "ok" and result.sent == 300
+    # 150 batches wrote more pages than SQLite's default WAL length (1,000) and
+    # none of them was copied back before the step ended...
+    assert wal.stat().st_size > 1000 * 4096
+    assert ctx.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000 < CYCLE_WAL_PAGES
+    # ...but all of them were by the end of the cycle: the database file is complete.
+    busy, logged, copied = ctx.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and logged == copied
+    assert_county_agrees(ctx, county, ids)
+
+
 def test_bulk_audit_entries_keep_the_chain(ctx):
     """The engine audits 100 moves a statement; the chain hashes them exactly as defined."""
     import hashlib

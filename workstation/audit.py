@@ -64,9 +64,13 @@ def encode_detail(detail: dict[str, Any] | None) -> str:
     are written directly, which costs a tenth of building an encoder per entry."""
     if not detail:
         return "{}"
-    if all(type(v) is str and type(k) is str for k, v in detail.items()):
-        return "{" + ", ".join(f"{_text(k)}: {_text(detail[k])}" for k in sorted(detail)) + "}"
-    return _DETAIL.encode(detail)
+    parts = []
+    for key in sorted(detail) if len(detail) > 1 else detail:
+        value = detail[key]
+        if type(key) is not str or type(value) is not str:
+            return _DETAIL.encode(detail)
+        parts.append(f"{_text(key)}: {_text(value)}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _head(db: sqlite_utils.Database) -> tuple[int, str]:
