@@ -43,7 +43,9 @@ def test_case_json_is_the_stored_case_as_the_county_reads_it(keyring_file, ctx, 
 
     enroll_and_prime(ctx, county)
     rng = random.Random(11)
-    ids = [ready_case(ctx, [jpeg_bytes(rng, 500)], rng=rng)]
+    ids = [ready_case(ctx, [jpeg_bytes(rng, 500)], rng=rng),
+           ready_case(ctx, [jpeg_bytes(rng, 300 + i) for i in range(3)], rng=rng,  # documents and pages in order
+                      extra_pages=[jpeg_bytes(rng, 400 + i) for i in range(2)])]
     for note in ['引号"与\\反斜杠', "换行\n制表\t\u2028 and </script>", ""]:
         case_id = create_case(ctx, TEST_CODE, fake_applicant(rng), {"grade": "b", "note": note}, "agent1")
         attach(ctx, case_id, "id_card", [jpeg_bytes(rng, 600)], "agent1")
