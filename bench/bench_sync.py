@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +45,7 @@ from workstation.context import Context  # noqa: E402
 from workstation.db import write  # noqa: E402
 from workstation.demo import fake_applicant  # noqa: E402
 from workstation.documents import PageInput, attach_pages  # noqa: E402
+from workstation.ids import new_case_id  # noqa: E402
 from workstation.office import init_office  # noqa: E402
 
 OFFICE = "340822104201"
@@ -114,10 +114,12 @@ def timed_cycle(engine: SyncEngine, marks: dict[str, float], step: str, followin
 # --- cases --------------------------------------------------------------------------
 
 def add_ready_cases(ctx: Context, n: int, seed: int) -> None:
+    # Case ids as the app makes them (time-ordered, workstation.ids): both the engine's
+    # indexes and the county's grow at their end, as they do in an office.
     rng = random.Random(seed)
     actor = accounts.acting_user(ctx.db, "agent1")
     for start in range(0, n, 1000):
-        new = [(str(uuid.uuid4()), CODE, "1", fake_applicant(rng, OFFICE), {"grade": "a"})
+        new = [(new_case_id(), CODE, "1", fake_applicant(rng, OFFICE), {"grade": "a"})
                for _ in range(min(1000, n - start))]
         with write(ctx.db):
             insert_cases(ctx, new, actor, status="ready")

@@ -91,7 +91,9 @@ def _store(ctx: Context, device_id: str, chosen: list[tuple[str, bytes, int, int
     head = payload.encode({"batch_id": batch_id, "device_id": device_id, "sent_at": at})
     # The cases are already encoded: splice them in rather than encoding everything twice.
     raw = head[:-1] + b',"cases":[' + b",".join(c[1] for c in chosen) + b"]}"
-    body = gzip.compress(raw, compresslevel=6, mtime=0)
+    # Level 1: a third of level 6's time for 15% more bytes on case JSON (about 50 bytes
+    # a case); scanned pages, not case data, are what fills a village line.
+    body = gzip.compress(raw, compresslevel=1, mtime=0)
     db.execute("INSERT INTO sync_batches (batch_id, state, created_at, case_count, json_bytes, payload)"
                " VALUES (?, 'open', ?, ?, ?, ?)", [batch_id, at, len(chosen), len(raw), body])
     rows = [(batch_id, c[0], i, c[2], c[3]) for i, c in enumerate(chosen)]

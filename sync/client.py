@@ -69,7 +69,13 @@ class CountyClient:
         self._session = requests.Session()
         # TLS is always verified. Passed with each request: a session-wide setting
         # would lose to REQUESTS_CA_BUNDLE in the environment (a requests quirk).
-        self._verify: str | bool = ca_bundle or True
+        # What requests takes from the environment (proxies, that CA bundle) is read
+        # once here, as requests would read it, and not again on every request: that
+        # cost more than the rest of posting a batch (a client lives for one cycle).
+        found = self._session.merge_environment_settings(self.base_url, {}, None, ca_bundle or True, None)
+        self._verify: str | bool = found["verify"] or True
+        self._proxies: dict[str, str] = dict(found["proxies"])
+        self._session.trust_env = False
         self._session.headers["User-Agent"] = USER_AGENT
         adapter = _Adapter()
         self._session.mount("https://", adapter)
@@ -162,7 +168,7 @@ class CountyClient:
             resp = self._session.request(
                 method, self.base_url + path, headers=headers, data=data, json=json_body,
                 params=params, auth=self._auth if auth else None, allow_redirects=False,
-                verify=self._verify,
+                verify=self._verify, proxies=self._proxies,
                 timeout=(self.config.connect_timeout_s, self.config.read_timeout_s))
         except requests.exceptions.SSLError as exc:
             raise _tls_error(exc) from None

@@ -35,7 +35,7 @@ def case_bodies(db: sqlite_utils.Database, office_code: str,
         (case_id, revision, code, version, applicant, fields, by, created, ready, edit_seq) = row
         body = (f'{{"case_id":{_text(case_id)},"revision":{int(revision)},"service_code":{_text(code)},'
                 f'"form_version":{_text(version)},"office_code":{office},"applicant":{applicant},'
-                f'"fields":{fields},"documents":{_COMPACT.encode(documents.get(case_id, []))},'
+                f'"fields":{fields},"documents":{_documents_json(documents.get(case_id))},'
                 f'"captured_by":{_text(by)},"captured_at":{_text(created)},'
                 f'"submitted_at":{_text(ready or created)}}}')
         out[case_id] = (body.encode("utf-8"), revision, edit_seq)
@@ -54,6 +54,10 @@ def _documents(db: sqlite_utils.Database, marks: str,
         if sha is not None:
             current["pages"].append({"sha256": sha, "content_type": content_type, "bytes": size})
     return by_case
+
+
+def _documents_json(documents: list[dict[str, Any]] | None) -> str:
+    return _COMPACT.encode(documents) if documents else "[]"  # most cases carry no scans
 
 
 def case_page_shas(db: sqlite_utils.Database, case_id: str) -> list[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
 from workstation import accounts, audit
@@ -20,6 +23,23 @@ def test_audit_chain_verifies_and_is_append_only(ctx):
         ctx.db.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
     with pytest.raises(DATABASE_ERRORS):
         ctx.db.execute("DELETE FROM audit_log WHERE seq = 1")
+
+
+@pytest.mark.parametrize("detail", [
+    None, {}, {"county_ref": "AQ-HX-2026-0000001"}, {"note": "看\"\\\n\u0001", "b": "2", "a": "1"},
+    {"status": "returned", "reason": None}, {"revision": 2, "codes": ["x"]}, {"caught_up": True, "s": "é"},
+])
+def test_details_are_stored_as_json_dumps_writes_them(detail):
+    # The chain of every existing store was hashed over json.dumps(sort_keys=True) text.
+    expected = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)
+    assert audit.encode_detail(detail) == expected
+
+
+def test_entry_hash_is_sha256_of_the_link_and_the_entry():
+    body = json.dumps([7, "t", "sync", "case.sent", "c1", "{}"], ensure_ascii=False, separators=(",", ":"))
+    expected = hashlib.sha256(f"{'a' * 64}\n{body}".encode()).hexdigest()
+    assert audit.entry_hash("a" * 64, 7, "t", "sync", "case.sent", "c1", "{}") == expected
+    assert audit.entry_hash("a" * 64, 7, "t", "sync", "case.sent", "c1", "{}") == expected  # twice: no state kept
 
 
 def _tamper(ctx, sql):

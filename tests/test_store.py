@@ -116,3 +116,46 @@ def test_sqlite_utils_plugins_never_run_on_the_store(tmp_path):
         assert len(touched) == 1
     finally:
         pm.unregister(plugin)
+
+
+def test_schema_8_keeps_the_outbox_and_refuses_the_same_states(tmp_path, monkeypatch):
+    import random
+
+    from sync import outbox
+    from workstation import accounts, migrations
+    from workstation.cases import insert_cases
+    from workstation.db import DATABASE_ERRORS, write
+    from workstation.demo import fake_applicant
+    from workstation.ids import new_case_id
+    from workstation.office import init_office
+
+    from .conftest import OFFICE, PASSWORD
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:7])
+    with Context.open(tmp_path / "d") as ctx:
+        init_office(ctx, OFFICE, "桃花村", "admin", PASSWORD)
+        accounts.add_user(ctx.db, "agent1", "village_agent", PASSWORD, actor="admin")
+        rng, actor = random.Random(8), accounts.acting_user(ctx.db, "agent1")
+        ids = [new_case_id() for _ in range(5)]
+        with write(ctx.db):
+            insert_cases(ctx, [(i, "allowance", "1", fake_applicant(rng, OFFICE), {}) for i in ids],
+                         actor, status="ready")
+        outbox.refresh(ctx)
+        with write(ctx.db):
+            outbox.set_state(ctx.db, ids[0], outbox.QUARANTINED, error="{}")
+        before = ctx.db.execute("SELECT * FROM sync_cases ORDER BY case_id").fetchall()
+    monkeypatch.undo()
+    with Context.open(tmp_path / "d") as ctx:
+        assert schema_version(ctx.db) == 8
+        assert ctx.db.execute("SELECT * FROM sync_cases ORDER BY case_id").fetchall() == before
+        assert outbox.counts(ctx.db)["quarantined"] == 1 and outbox.counts(ctx.db)["waiting"] == 4
+        assert [r[1] for r in ctx.db.execute("PRAGMA index_list(sync_cases)") if r[1] == "sync_cases_state"]
+        for state in outbox.WAITING, outbox.BLOCKED, outbox.IN_BATCH, outbox.SENT, outbox.QUARANTINED:
+            with write(ctx.db):
+                outbox.set_state(ctx.db, ids[1], state)
+        for wrong in ("done", "", "Waiting"):
+            with pytest.raises(DATABASE_ERRORS, match="CHECK"), write(ctx.db):
+                outbox.set_state(ctx.db, ids[1], wrong)
+        with pytest.raises(DATABASE_ERRORS):  # still a case's row: the case must exist
+            ctx.db.execute("INSERT INTO sync_cases (case_id, state, revision, edit_seq, updated_at)"
+                           " VALUES ('nope', 'waiting', 1, 0, 'x')")

@@ -43,7 +43,9 @@ def test_case_json_is_the_stored_case_as_the_county_reads_it(keyring_file, ctx, 
 
     enroll_and_prime(ctx, county)
     rng = random.Random(11)
-    ids = [ready_case(ctx, [jpeg_bytes(rng, 500)], rng=rng)]
+    ids = [ready_case(ctx, [jpeg_bytes(rng, 500)], rng=rng),
+           ready_case(ctx, [jpeg_bytes(rng, 300 + i) for i in range(3)], rng=rng,  # documents and pages in order
+                      extra_pages=[jpeg_bytes(rng, 400 + i) for i in range(2)])]
     for note in ['引号"与\\反斜杠', "换行\n制表\t\u2028 and </script>", ""]:
         case_id = create_case(ctx, TEST_CODE, fake_applicant(rng), {"grade": "b", "note": note}, "agent1")
         attach(ctx, case_id, "id_card", [jpeg_bytes(rng, 600)], "agent1")
@@ -140,6 +142,29 @@ def test_stopping_mid_send_keeps_every_frozen_batch(keyring_file, ctx, county):
     assert ctx.db.execute("PRAGMA temp_store").fetchone()[0] == 0  # as the connection had it
     assert_county_agrees(ctx, county, ids)
     assert_batches_clean(ctx, county)
+
+
+def test_a_cycle_copies_its_pages_back_once_and_leaves_the_wal_settings_as_they_were(
+        keyring_file, ctx, county):
+    from sync.engine import CYCLE_WAL_PAGES, SyncEngine
+
+    enroll_and_prime(ctx, county)
+    rng = random.Random(15)
+    page = jpeg_bytes(rng, 400)
+    ids = [ready_case(ctx, [page], rng=rng) for _ in range(300)]
+    wal = ctx.data_dir / "workstation.sqlite-wal"
+    assert wal.exists()
+    ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    result = SyncEngine(ctx, config=fast_config(batch_max_cases=2)).run_cycle()
+    assert result.outcome == "ok" and result.sent == 300
+    # 150 batches wrote more pages than SQLite's default WAL length (1,000) and
+    # none of them was copied back before the step ended...
+    assert wal.stat().st_size > 1000 * 4096
+    assert ctx.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000 < CYCLE_WAL_PAGES
+    # ...but all of them were by the end of the cycle: the database file is complete.
+    busy, logged, copied = ctx.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and logged == copied
+    assert_county_agrees(ctx, county, ids)
 
 
 def test_bulk_audit_entries_keep_the_chain(ctx):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import socket
 import tracemalloc
 
 import pytest
@@ -70,6 +71,28 @@ def test_retry_after_from_the_county_is_honoured(keyring_file, ctx, county):
     county.faults.add("status_503", path_prefix="/ping", times=5, retry_after=120)
     result = SyncEngine(ctx, config=fast_config()).run_cycle()
     assert result.outcome == "offline" and result.retry_after == 120
+
+
+def test_the_environment_proxy_is_honoured_though_read_once(county, monkeypatch):
+    # The client reads the environment once, as requests would on every request.
+    from sync.client import CountyClient
+    from sync.errors import AuthError, Unreachable
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed.getsockname()[1]}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    through_proxy = CountyClient(county.base_url, config=fast_config())
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = CountyClient(county.base_url, config=fast_config())
+    monkeypatch.delenv("HTTP_PROXY")  # read at creation, not per request
+    with pytest.raises(Unreachable):
+        through_proxy.ping()
+    with pytest.raises(AuthError):  # no token: the county itself answered, 401
+        direct.ping()
+    through_proxy.close()
+    direct.close()
 
 
 def test_part_size_follows_the_line():

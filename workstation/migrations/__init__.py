@@ -26,6 +26,7 @@ from workstation.migrations import (
     m0005_covering,
     m0006_list_indexes,
     m0007_audit_hash,
+    m0008_outbox_check,
 )
 
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
@@ -38,6 +39,7 @@ MIGRATIONS: list[Migration] = [
     (5, "covering", m0005_covering.migrate),
     (6, "list_indexes", m0006_list_indexes.migrate),
     (7, "audit_hash", m0007_audit_hash.migrate),
+    (8, "outbox_check", m0008_outbox_check.migrate),
 ]
 
 
