@@ -311,3 +311,19 @@ def test_idle_watcher_sees_input_in_every_window_the_user_works_in(qtbot):
     qtbot.wait(300)
     QTest.mouseMove(second.windowHandle(), QPoint(5, 5))
     assert watcher.idle_seconds() < 0.2
+
+
+def test_urllib_request_loads_on_first_use_not_at_start():
+    """keyring's dependency imports urllib.request (http.client, ssl) for nothing the app uses."""
+    code = (
+        "import sys, ui\n"
+        "loaded = [m for m in ('http.client', 'ssl') if m in sys.modules]\n"
+        "from urllib.request import getproxies\n"
+        "import urllib.request, requests\n"
+        "assert callable(getproxies) and callable(urllib.request.urlopen)\n"
+        "assert sys.modules['urllib.request'].__name__ == 'urllib.request'\n"
+        "print(loaded, 'ssl' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    assert out.strip() == "[] True"
