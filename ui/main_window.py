@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QTool
 
 from ui.backup_scheduler import BackupScheduler
 from ui.case_list import CaseListPage
-from ui.first_run import FirstRunPage
 from ui.idle_lock import IdleLock, idle_minutes
 from ui.login import LoginPage
 from ui.state import AppState
@@ -81,7 +80,7 @@ class MainWindow(QMainWindow):
         self.login.signed_in.connect(self.start_session)
         self.login.language_requested.connect(self.set_language)
         self.stack.addWidget(self.login)
-        self.first_run: FirstRunPage | None = None
+        self.first_run: Any = None  # ui.first_run.FirstRunPage, only on a new install
         self.resize(1280, 760)
         self.retranslate()
         if state.ctx.initialized:
@@ -161,6 +160,8 @@ class MainWindow(QMainWindow):
 
     # -- before sign-in ---------------------------------------------------
     def show_first_run(self) -> None:
+        from ui.first_run import FirstRunPage  # only a new install shows it
+
         self.first_run = FirstRunPage(self.state)
         self.first_run.finished.connect(self._first_run_done)
         self.stack.addWidget(self.first_run)
