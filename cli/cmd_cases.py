@@ -19,7 +19,7 @@ from workstation.errors import ValidationFailed, WorkstationError
 from workstation.export import COLUMNS, DEFAULT_COLUMNS, export_csv
 from workstation.i18n import t
 from workstation.importer import PageLoader, describe_row_problem, import_file, raw_page_loader
-from workstation.validation import mask_id
+from workstation.masking import mask_id
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -27,7 +27,7 @@ from workstation.cases import Case
 from workstation.clock import parse_iso
 from workstation.context import Context
 from workstation.i18n import pick
-from workstation.validation import mask_id
+from workstation.masking import mask_id
 
 
 def action_names() -> dict[str, str]:

@@ -29,7 +29,7 @@ from workstation import statuses
 from workstation.case_queries import summaries
 from workstation.clock import parse_iso
 from workstation.i18n import pick
-from workstation.validation import mask_id
+from workstation.masking import mask_id
 
 BLOCK_SIZE = 200
 MAX_BLOCKS = 10  # at most 2,000 summaries in memory, whatever the store holds

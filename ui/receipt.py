@@ -17,7 +17,7 @@ from workstation.accounts import get_user
 from workstation.case_flow import pages_by_kind
 from workstation.cases import Case
 from workstation.clock import parse_iso
-from workstation.validation import mask_id, mask_phone
+from workstation.masking import mask_id, mask_phone
 
 if TYPE_CHECKING:
     from workstation.context import Context

@@ -16,7 +16,7 @@ from workstation.case_queries import CaseFilter, list_cases
 from workstation.db import write
 from workstation.errors import ValidationFailed
 from workstation.i18n import pick, t
-from workstation.validation import mask_id, mask_phone
+from workstation.masking import mask_id, mask_phone
 
 if TYPE_CHECKING:
     from workstation.context import Context

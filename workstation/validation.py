@@ -23,6 +23,7 @@ from stdnum.cn import ric, uscc
 
 from workstation.errors import WorkstationError
 from workstation.i18n import t
+from workstation.masking import mask_id, mask_phone
 
 __all__ = [
     "FieldValueError",
@@ -253,27 +254,6 @@ def parse_decimal(s: str) -> Decimal:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
         raise FieldValueError("decimal_format", "应为数字", "must be a number") from None
-
-
-def mask_id(number: str) -> str:
-    """Keep the first and last four characters: ``3408**********0022``."""
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """``139****1234`` for mobiles; a landline keeps its area code and last four."""
-    area, dash, local = phone.rpartition("-")
-    if dash:
-        return f"{area}-{_mask_middle(local, 0)}"
-    return _mask_middle(phone, 3)
-
-
-def _mask_middle(text: str, keep_front: int) -> str:
-    if len(text) <= keep_front + 4:
-        return "*" * len(text)
-    return text[:keep_front] + "*" * (len(text) - keep_front - 4) + text[-4:]
 
 
 def age_on(birth_date: date, day: date) -> int:
