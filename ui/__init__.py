@@ -44,3 +44,27 @@ _defer_urllib_request()
 import keyring  # noqa: E402, F401
 
 import workstation.context  # noqa: E402, F401
+
+
+def _spare_pyside_source_reads() -> None:
+    """Tell PySide6 up front that no module loaded so far uses ``__feature__``.
+
+    Once loaded, PySide6 checks every module named in any later import
+    statement, ``typing`` and ``os`` included, by reading its whole source
+    for the word "PySide6" (to support ``from __feature__ import
+    snake_case``, which this app never uses): about 12 ms of every start.
+    Its table takes -1 for "ignore this module"; nothing loaded before
+    PySide6 can use the feature. Should PySide6 change this, nothing breaks:
+    the table is simply not found.
+    """
+    import PySide6.QtCore  # noqa: F401 - installs the import hook and its table
+
+    feature = sys.modules.get("shibokensupport.feature")
+    table = getattr(feature, "pyside_feature_dict", None)
+    if isinstance(table, dict):
+        for name in list(sys.modules):
+            table.setdefault(name, -1)
+
+
+_spare_pyside_source_reads()
+
