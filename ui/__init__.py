@@ -6,40 +6,14 @@ module imported after it (looking for ``from __feature__``); the core's
 dependencies, a few hundred modules, need not pay that at every start.
 """
 
-import importlib
 import sys
-import types
-from typing import Any
 
+from workstation.deferred import defer_import
 
-def _defer_urllib_request() -> None:
-    """Import ``urllib.request`` when something first reads from it.
-
-    keyring imports jaraco.context, which imports ``urllib.request`` (and with
-    it http.client, ssl and email) for a tarball helper keyring never calls:
-    about 15 ms of every start. A stand-in module takes its place until then;
-    ``requests`` reads from it when the first sync runs. (importlib's
-    LazyLoader cannot do this on Python 3.11: the import statement itself
-    reads ``__spec__``, which loads the module.)
-    """
-    if "urllib.request" in sys.modules:
-        return
-    import urllib
-
-    stand_in = types.ModuleType("urllib.request")
-
-    def load(name: str) -> Any:
-        if sys.modules.get("urllib.request") is stand_in:
-            del sys.modules["urllib.request"]
-        real = importlib.import_module("urllib.request")  # also sets urllib.request
-        return getattr(real, name)
-
-    stand_in.__getattr__ = load  # type: ignore[method-assign]  # PEP 562
-    sys.modules["urllib.request"] = stand_in
-    urllib.request = stand_in  # type: ignore[attr-defined]  # as a real import sets it
-
-
-_defer_urllib_request()
+# keyring imports jaraco.context, which imports urllib.request (and with it
+# http.client, ssl and email) for a tarball helper keyring never calls: about
+# 15 ms of every start. requests reads from it when the first sync runs.
+defer_import("urllib.request")
 
 import keyring  # noqa: E402, F401
 

@@ -1,0 +1,39 @@
+"""Modules deferred until first use: nothing loads them early, and they work when used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, check=True).stdout.strip()
+
+
+def test_a_deferred_module_loads_on_first_read_whichever_way_it_is_imported():
+    out = _run(
+        "import sys\n"
+        "from workstation.deferred import defer_import\n"
+        "defer_import('xml.dom.minidom')\n"
+        "import xml.dom.minidom as early\n"
+        "print('xml.dom.expatbuilder' in sys.modules)\n"
+        "from xml.dom.minidom import parseString\n"
+        "print(parseString('<a/>').documentElement.tagName, early.parseString('<b/>').documentElement.tagName)\n"
+        "import xml.dom\n"
+        "print(xml.dom.minidom is sys.modules['xml.dom.minidom'], sys.modules['xml.dom.minidom'].__file__.endswith('minidom.py'))\n"
+    )
+    assert out.splitlines() == ["False", "a b", "True True"]
+
+
+def test_sqlite_utils_date_recipes_still_work_with_dateutil_deferred():
+    out = _run(
+        "import sys, workstation\n"
+        "print('dateutil.tz' in sys.modules)\n"
+        "from sqlite_utils.recipes import parsedate\n"
+        "print(parsedate('2026-11-25'), 'dateutil.tz' in sys.modules)\n"
+    )
+    assert out.splitlines() == ["False", "2026-11-25 True"]
