@@ -99,6 +99,10 @@ def _configure(db: sqlite_utils.Database) -> None:
     # store it also holds pages already decrypted, which is most of its cost.
     db.execute("PRAGMA cache_size = -65536")
     db.execute("PRAGMA foreign_keys = ON")
+    # Temporary tables and sorts in memory: new cases are staged in one
+    # (cases.stage_cases), and an encrypted store's data is best kept off
+    # temporary files altogether.
+    db.execute("PRAGMA temp_store = MEMORY")
     if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         db.execute("PRAGMA journal_mode = WAL")
     # NORMAL is durable in WAL mode except for the last transactions before a

@@ -13,13 +13,21 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation import audit, statuses
 from workstation.accounts import acting_user
-from workstation.cases import APPLICANT_KEYS, derive_applicant, insert_cases
+from workstation.cases import (
+    APPLICANT_KEYS,
+    CaseRow,
+    case_row,
+    derive_applicant,
+    finish_cases,
+    stage_cases,
+)
 from workstation.db import write
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import InputFileError, NotFound, WorkstationError
@@ -27,10 +35,15 @@ from workstation.i18n import pick, t
 from workstation.ids import new_case_id
 
 if TYPE_CHECKING:
-    from workstation.context import Context
+    import sqlite_utils
 
+    from workstation.context import Context
+    from workstation.forms import FormDefinition
+
+# A loader runs while the previous chunk is being written: it may store blobs
+# but must not use the database connection.
 PageLoader = Callable[["Context", Path], list[PageInput]]
-CHUNK = 5000
+CHUNK = 10000
 REQUIRED_MISSING = {"required"}
 
 
@@ -107,40 +120,53 @@ def import_file(ctx: Context, path: Path, user: str, ready: bool = False,
 
 def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
                 load_pages: PageLoader, base: Path = Path(".")) -> ImportResult:
+    """Check and store rows a chunk at a time, one transaction each.
+
+    While one chunk's rows go into their indexes and commit (SQLite's work,
+    done without Python's lock, in a writer thread), the next chunk is checked:
+    on two cores the two overlap. A chunk's ids enter the result only once it
+    has committed.
+    """
     actor = acting_user(ctx.db, user)
     result = ImportResult()
-    for start in range(0, len(rows), CHUNK):
-        prepared = []
-        for row in rows[start:start + CHUNK]:
-            try:
-                prepared.append(_prepare(ctx, row, ready, load_pages, base))
-            except WorkstationError as exc:
-                result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
-        _store(ctx, prepared, actor, result)
+    forms: dict[str, FormDefinition] = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+        pending: Future[None] | None = None
+        stored: list[_Prepared] = []
+        for start in range(0, len(rows), CHUNK):
+            prepared = []
+            for row in rows[start:start + CHUNK]:
+                try:
+                    prepared.append(_prepare(ctx, forms, row, ready, load_pages, base))
+                except WorkstationError as exc:
+                    result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
+            _finished(pending, stored, result)
+            pending, stored = _store(ctx, prepared, actor, writer), prepared
+        _finished(pending, stored, result)
     return result
+
+
+def _finished(pending: Future[None] | None, stored: list[_Prepared], result: ImportResult) -> None:
+    if pending is not None:
+        pending.result()  # raises what the writer raised; that chunk was rolled back
+    result.case_ids.extend(p.case_id for p in stored)
+    result.ready.extend(p.case_id for p in stored if p.ready)
 
 
 @dataclass
 class _Prepared:
     case_id: str
-    code: str
-    version: str
-    applicant: dict[str, Any]
-    fields: dict[str, Any]
+    row: CaseRow
     pages: dict[str, list[PageInput]]
     ready: bool
 
 
-def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, base: Path) -> _Prepared:
+def _prepare(ctx: Context, forms: dict[str, FormDefinition], row: _Row, want_ready: bool,
+             load_pages: PageLoader, base: Path) -> _Prepared:
     record = row.record
     if not isinstance(record, dict):
         raise InputFileError(t("格式错误", "Malformed row"), t("每个办件应为一个对象。", "Each case must be an object."))
-    try:
-        form = ctx.catalog.get(str(record.get("service_code") or ""))
-    except NotFound as exc:
-        raise InputFileError(t("未知事项", "Unknown service"),
-                             t(f"事项代码“{record.get('service_code')}”不在事项目录中。",
-                               f"Service code '{record.get('service_code')}' is not in the catalog.")) from exc
+    form = _form(ctx, forms, record.get("service_code"))
     applicant_in = record.get("applicant") or {}
     fields_in = record.get("fields") or {}
     if not isinstance(applicant_in, dict) or not isinstance(fields_in, dict):
@@ -157,7 +183,8 @@ def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, 
     if errors:  # a draft keeps what was given, to be completed on screen
         applicant = derive_applicant({**applicant_in, **applicant})
         fields = {**fields_in, **fields}
-    return _Prepared(new_case_id(), form.code, form.version, applicant, fields, pages, ready)
+    case_id = new_case_id()
+    return _Prepared(case_id, case_row(case_id, form.code, form.version, applicant, fields), pages, ready)
 
 
 def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path) -> dict[str, list[PageInput]]:
@@ -174,19 +201,54 @@ def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path)
     return pages
 
 
-def _store(ctx: Context, prepared: list[_Prepared], actor: Any, result: ImportResult) -> None:
+def _form(ctx: Context, forms: dict[str, FormDefinition], given: Any) -> FormDefinition:
+    """The latest version of a service, looked up once per import."""
+    code = str(given or "")
+    form = forms.get(code)
+    if form is None:
+        try:
+            form = forms[code] = ctx.catalog.get(code)
+        except NotFound as exc:
+            raise InputFileError(t("未知事项", "Unknown service"),
+                                 t(f"事项代码“{given}”不在事项目录中。",
+                                   f"Service code '{given}' is not in the catalog.")) from exc
+    return form
+
+
+def _store(ctx: Context, prepared: list[_Prepared], actor: Any,
+           writer: ThreadPoolExecutor) -> Future[None] | None:
+    """Begin the chunk's transaction and stage it; the writer finishes and commits it.
+
+    Inside an outer transaction, or with documents or ready cases (whose
+    writes need the case rows), the chunk is written here and now instead.
+    """
     if not prepared:
-        return
-    with write(ctx.db):
-        insert_cases(ctx, [(p.case_id, p.code, p.version, p.applicant, p.fields) for p in prepared],
-                     actor, action="case.import")
-        for p in prepared:
-            for kind, pages in p.pages.items():
-                attach_pages(ctx, p.case_id, kind, pages, actor.username)
-        ready_ids = [p.case_id for p in prepared if p.ready]
-        _mark_ready_bulk(ctx, ready_ids, actor.username)
-    result.case_ids.extend(p.case_id for p in prepared)
-    result.ready.extend(p.case_id for p in prepared if p.ready)
+        return None
+    if ctx.db.conn.in_transaction or any(p.pages or p.ready for p in prepared):
+        with write(ctx.db):
+            stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
+            finish_cases(ctx.db)
+            for p in prepared:
+                for kind, pages in p.pages.items():
+                    attach_pages(ctx, p.case_id, kind, pages, actor.username)
+            _mark_ready_bulk(ctx, [p.case_id for p in prepared if p.ready], actor.username)
+        return None
+    ctx.db.execute("BEGIN IMMEDIATE")
+    try:
+        stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
+    except BaseException:
+        ctx.db.execute("ROLLBACK")
+        raise
+    return writer.submit(_finish_and_commit, ctx.db)
+
+
+def _finish_and_commit(db: sqlite_utils.Database) -> None:
+    try:
+        finish_cases(db)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _mark_ready_bulk(ctx: Context, ids: list[str], user: str) -> None:
