@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,6 @@ from workstation.cases import (
     finish_cases,
     stage_cases,
 )
-from workstation.db import write
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import InputFileError, NotFound, WorkstationError
 from workstation.i18n import pick, t
@@ -43,7 +42,8 @@ if TYPE_CHECKING:
 # A loader runs while the previous chunk is being written: it may store blobs
 # but must not use the database connection.
 PageLoader = Callable[["Context", Path], list[PageInput]]
-CHUNK = 10000
+CHUNK = 10_000  # rows checked while the ones before are written
+COMMIT_ROWS = 40_000  # rows a transaction: about 2 s of holding the write lock
 REQUIRED_MISSING = {"required"}
 
 
@@ -120,37 +120,35 @@ def import_file(ctx: Context, path: Path, user: str, ready: bool = False,
 
 def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
                 load_pages: PageLoader, base: Path = Path(".")) -> ImportResult:
-    """Check and store rows a chunk at a time, one transaction each.
+    """Check rows a chunk at a time and store them, up to COMMIT_ROWS a transaction.
 
-    While one chunk's rows go into their indexes and commit (SQLite's work,
-    done without Python's lock, in a writer thread), the next chunk is checked:
-    on two cores the two overlap. A chunk's ids enter the result only once it
-    has committed.
+    While one chunk's rows go into their indexes (SQLite's work, done in a
+    writer thread without Python's lock), the next chunk is checked: on two
+    cores the two overlap. A transaction spans several chunks because every
+    commit writes out each index page that changed, and new ID numbers, phones
+    and names fall all over their indexes. Ids enter the result once committed.
     """
     actor = acting_user(ctx.db, user)
     result = ImportResult()
     forms: dict[str, FormDefinition] = {}
-    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
-        pending: Future[None] | None = None
-        stored: list[_Prepared] = []
-        for start in range(0, len(rows), CHUNK):
-            prepared = []
-            for row in rows[start:start + CHUNK]:
-                try:
-                    prepared.append(_prepare(ctx, forms, row, ready, load_pages, base))
-                except WorkstationError as exc:
-                    result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
-            _finished(pending, stored, result)
-            pending, stored = _store(ctx, prepared, actor, writer), prepared
-        _finished(pending, stored, result)
+    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as pool:
+        writer = _Writer(ctx.db, pool, result)
+        try:
+            for start in range(0, len(rows), CHUNK):
+                prepared = []
+                for row in rows[start:start + CHUNK]:
+                    try:
+                        prepared.append(_prepare(ctx, forms, row, ready, load_pages, base))
+                    except WorkstationError as exc:
+                        result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
+                writer.wait()
+                _store(ctx, prepared, actor, writer, last=start + CHUNK >= len(rows))
+            writer.wait()
+            writer.commit()
+        except BaseException:
+            writer.abandon()
+            raise
     return result
-
-
-def _finished(pending: Future[None] | None, stored: list[_Prepared], result: ImportResult) -> None:
-    if pending is not None:
-        pending.result()  # raises what the writer raised; that chunk was rolled back
-    result.case_ids.extend(p.case_id for p in stored)
-    result.ready.extend(p.case_id for p in stored if p.ready)
 
 
 @dataclass
@@ -215,40 +213,74 @@ def _form(ctx: Context, forms: dict[str, FormDefinition], given: Any) -> FormDef
     return form
 
 
-def _store(ctx: Context, prepared: list[_Prepared], actor: Any,
-           writer: ThreadPoolExecutor) -> Future[None] | None:
-    """Begin the chunk's transaction and stage it; the writer finishes and commits it.
+class _Writer:
+    """The import's open transaction, and the thread that writes into it."""
 
-    Inside an outer transaction, or with documents or ready cases (whose
-    writes need the case rows), the chunk is written here and now instead.
+    def __init__(self, db: sqlite_utils.Database, pool: ThreadPoolExecutor, result: ImportResult) -> None:
+        self.db, self.pool, self.result = db, pool, result
+        self.outer = db.conn.in_transaction  # then the caller commits, as with write()
+        self.job: Future[None] | None = None
+        self.uncommitted: list[_Prepared] = []
+
+    def begin(self) -> None:
+        if not self.db.conn.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def finish_in_thread(self, prepared: list[_Prepared], commit: bool) -> None:
+        self.uncommitted += prepared
+        self.job = self.pool.submit(self._finish, commit)
+
+    def _finish(self, commit: bool) -> None:
+        finish_cases(self.db)
+        if commit:
+            self.db.execute("COMMIT")
+
+    def wait(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.result()  # what the writer raised, raised here; abandon() rolls back
+        if self.outer or not self.db.conn.in_transaction:
+            self._committed()
+
+    def commit(self) -> None:
+        if not self.outer and self.db.conn.in_transaction:
+            self.db.execute("COMMIT")
+        self._committed()
+
+    def _committed(self) -> None:
+        self.result.case_ids.extend(p.case_id for p in self.uncommitted)
+        self.result.ready.extend(p.case_id for p in self.uncommitted if p.ready)
+        self.uncommitted = []
+
+    def abandon(self) -> None:
+        if self.job is not None:
+            wait([self.job])
+        if not self.outer and self.db.conn.in_transaction:
+            self.db.execute("ROLLBACK")
+
+
+def _store(ctx: Context, prepared: list[_Prepared], actor: Any, writer: _Writer, last: bool) -> None:
+    """Stage a chunk in the open transaction; the writer thread moves it in (and commits).
+
+    Documents and ready cases need the case rows first: such a chunk is
+    written here and now. So is every chunk inside a caller's transaction.
     """
     if not prepared:
-        return None
-    if ctx.db.conn.in_transaction or any(p.pages or p.ready for p in prepared):
-        with write(ctx.db):
-            stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
-            finish_cases(ctx.db)
-            for p in prepared:
-                for kind, pages in p.pages.items():
-                    attach_pages(ctx, p.case_id, kind, pages, actor.username)
-            _mark_ready_bulk(ctx, [p.case_id for p in prepared if p.ready], actor.username)
-        return None
-    ctx.db.execute("BEGIN IMMEDIATE")
-    try:
-        stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
-    except BaseException:
-        ctx.db.execute("ROLLBACK")
-        raise
-    return writer.submit(_finish_and_commit, ctx.db)
-
-
-def _finish_and_commit(db: sqlite_utils.Database) -> None:
-    try:
-        finish_cases(db)
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        return
+    writer.begin()
+    stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
+    commit = last or len(writer.uncommitted) + len(prepared) >= COMMIT_ROWS
+    if not writer.outer and not any(p.pages or p.ready for p in prepared):
+        writer.finish_in_thread(prepared, commit)
+        return
+    finish_cases(ctx.db)
+    for p in prepared:
+        for kind, pages in p.pages.items():
+            attach_pages(ctx, p.case_id, kind, pages, actor.username)
+    _mark_ready_bulk(ctx, [p.case_id for p in prepared if p.ready], actor.username)
+    writer.uncommitted += prepared
+    if commit:
+        writer.commit()
 
 
 def _mark_ready_bulk(ctx: Context, ids: list[str], user: str) -> None:
