@@ -160,8 +160,14 @@ NewCase = tuple[str, str, str, dict[str, Any], dict[str, Any]]  # id, code, vers
 def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = statuses.DRAFT,
                  action: str = "case.create") -> None:
     """Insert many cases, their name grams and audit entries; call inside :func:`write`."""
-    stage_cases(ctx, [case_row(*n) for n in new], actor, status, action)
-    finish_cases(ctx.db)
+    rows = _numbered_rows(ctx, [case_row(*n) for n in new], actor, status, action)
+    ctx.db.conn.executemany(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
+                            f" VALUES ({', '.join('?' * 16)})", rows)
+    grams = []
+    for rowid, case_id, _code, _version, name, *_rest, created_at, _updated_at, _ready_at in rows:
+        grams += [(name[i:i + 2], created_at, rowid, case_id, name) for i in range(len(name) - 1)]
+    ctx.db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id,"
+                            " name) VALUES (?, ?, ?, ?, ?)", grams)
 
 
 # What a new case's row holds apart from its numbers, status and times:
@@ -182,13 +188,21 @@ _NEW_COLUMNS = ("case_rowid, case_id, service_code, form_version, applicant_name
 
 def stage_cases(ctx: Context, new: list[CaseRow], actor: User, status: str = statuses.DRAFT,
                 action: str = "case.create") -> None:
-    """First half of :func:`insert_cases`: numbers, audit entries, and the rows in a staging table.
+    """First half of an insert for an import: numbers, audit entries, rows in a staging table.
 
     :func:`finish_cases` then moves the rows into ``cases`` in one statement,
     during which SQLite does all the index work without holding Python's
-    lock, so an import can check its next rows meanwhile. The staging table is
-    a temporary one, kept in memory (``temp_store`` in :mod:`workstation.db`).
+    lock, so an import can check its next rows meanwhile. Run it with
+    :func:`workstation.db.temp_store_in_memory`: the staging table is temporary.
     """
+    rows = _numbered_rows(ctx, new, actor, status, action)
+    conn = ctx.db.conn
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases ({_NEW_COLUMNS})")
+    conn.executemany(f"INSERT INTO temp.new_cases ({_NEW_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows)
+
+
+def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str, action: str) -> list[tuple]:
+    """Full rows (in _NEW_COLUMNS order) with receipt numbers and rowids; audits their creation."""
     numbers = next_local_no(ctx.db, ctx.office_code, len(new))
     at = now_iso()
     user = actor.username
@@ -198,12 +212,9 @@ def stage_cases(ctx: Context, new: list[CaseRow], actor: User, status: str = sta
     first = ctx.db.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0] + 1
     rows = [(rowid, *row, local_no, *tail)
             for rowid, row, local_no in zip(range(first, first + len(new)), new, numbers, strict=True)]
-    conn = ctx.db.conn
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases ({_NEW_COLUMNS})")
-    conn.executemany(f"INSERT INTO temp.new_cases ({_NEW_COLUMNS})"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     audit.append_many(ctx.db, [audit.AuditEntry(user, action, row[0], {"service": row[1], "status": status})
                                 for row in new])
+    return rows
 
 
 def finish_cases(db: sqlite_utils.Database) -> None:

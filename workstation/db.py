@@ -99,10 +99,6 @@ def _configure(db: sqlite_utils.Database) -> None:
     # store it also holds pages already decrypted, which is most of its cost.
     db.execute("PRAGMA cache_size = -65536")
     db.execute("PRAGMA foreign_keys = ON")
-    # Temporary tables and sorts in memory: new cases are staged in one
-    # (cases.stage_cases), and an encrypted store's data is best kept off
-    # temporary files altogether.
-    db.execute("PRAGMA temp_store = MEMORY")
     if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         db.execute("PRAGMA journal_mode = WAL")
     # NORMAL is durable in WAL mode except for the last transactions before a
@@ -127,6 +123,26 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+@contextmanager
+def temp_store_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
+    """``temp_store = MEMORY`` on this connection for a while, then as it was.
+
+    For work that stages rows in a temporary table (an import): in memory it
+    costs no file, and an encrypted store's data stays off temporary files.
+    Not changed inside a transaction, where SQLite refuses it; changing it
+    drops the connection's temporary tables, which are scratch here.
+    """
+    previous = None
+    if not db.conn.in_transaction:
+        previous = int(db.execute("PRAGMA temp_store").fetchone()[0])
+        db.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        if previous is not None and not db.conn.in_transaction:
+            db.execute(f"PRAGMA temp_store = {previous}")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

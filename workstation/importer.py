@@ -28,6 +28,7 @@ from workstation.cases import (
     finish_cases,
     stage_cases,
 )
+from workstation.db import temp_store_in_memory
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import InputFileError, NotFound, WorkstationError
 from workstation.i18n import pick, t
@@ -131,7 +132,7 @@ def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
     actor = acting_user(ctx.db, user)
     result = ImportResult()
     forms: dict[str, FormDefinition] = {}
-    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as pool:
+    with temp_store_in_memory(ctx.db), ThreadPoolExecutor(1, thread_name_prefix="import-writer") as pool:
         writer = _Writer(ctx.db, pool, result)
         try:
             for start in range(0, len(rows), CHUNK):
