@@ -37,6 +37,7 @@ from workstation.ids import new_case_id
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from workstation.catalog import Catalog
     from workstation.context import Context
     from workstation.forms import FormDefinition
 
@@ -131,7 +132,7 @@ def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
     """
     actor = acting_user(ctx.db, user)
     result = ImportResult()
-    forms: dict[str, FormDefinition] = {}
+    forms = _Forms(ctx.catalog)  # read now: checking must not use the connection the writer uses
     with temp_store_in_memory(ctx.db), ThreadPoolExecutor(1, thread_name_prefix="import-writer") as pool:
         writer = _Writer(ctx.db, pool, result)
         try:
@@ -160,12 +161,12 @@ class _Prepared:
     ready: bool
 
 
-def _prepare(ctx: Context, forms: dict[str, FormDefinition], row: _Row, want_ready: bool,
+def _prepare(ctx: Context, forms: _Forms, row: _Row, want_ready: bool,
              load_pages: PageLoader, base: Path) -> _Prepared:
     record = row.record
     if not isinstance(record, dict):
         raise InputFileError(t("格式错误", "Malformed row"), t("每个办件应为一个对象。", "Each case must be an object."))
-    form = _form(ctx, forms, record.get("service_code"))
+    form = forms.get(record.get("service_code"))
     applicant_in = record.get("applicant") or {}
     fields_in = record.get("fields") or {}
     if not isinstance(applicant_in, dict) or not isinstance(fields_in, dict):
@@ -200,18 +201,24 @@ def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path)
     return pages
 
 
-def _form(ctx: Context, forms: dict[str, FormDefinition], given: Any) -> FormDefinition:
-    """The latest version of a service, looked up once per import."""
-    code = str(given or "")
-    form = forms.get(code)
-    if form is None:
-        try:
-            form = forms[code] = ctx.catalog.get(code)
-        except NotFound as exc:
-            raise InputFileError(t("未知事项", "Unknown service"),
-                                 t(f"事项代码“{given}”不在事项目录中。",
-                                   f"Service code '{given}' is not in the catalog.")) from exc
-    return form
+class _Forms:
+    """The latest version of each service, looked up once per import."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.by_code: dict[str, FormDefinition] = {}
+
+    def get(self, given: Any) -> FormDefinition:
+        code = str(given or "")
+        form = self.by_code.get(code)
+        if form is None:
+            try:
+                form = self.by_code[code] = self.catalog.get(code)
+            except NotFound as exc:
+                raise InputFileError(t("未知事项", "Unknown service"),
+                                     t(f"事项代码“{given}”不在事项目录中。",
+                                       f"Service code '{given}' is not in the catalog.")) from exc
+        return form
 
 
 class _Writer:
