@@ -159,35 +159,77 @@ NewCase = tuple[str, str, str, dict[str, Any], dict[str, Any]]  # id, code, vers
 
 def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = statuses.DRAFT,
                  action: str = "case.create") -> None:
-    """Insert many cases and their audit entries; call inside :func:`write`."""
+    """Insert many cases, their name grams and audit entries; call inside :func:`write`."""
+    rows = _numbered_rows(ctx, [case_row(*n) for n in new], actor, status, action)
+    ctx.db.conn.executemany(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
+                            f" VALUES ({', '.join('?' * 16)})", rows)
+    grams = []
+    for rowid, case_id, _code, _version, name, *_rest, created_at, _updated_at, _ready_at in rows:
+        grams += [(name[i:i + 2], created_at, rowid, case_id, name) for i in range(len(name) - 1)]
+    ctx.db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id,"
+                            " name) VALUES (?, ?, ?, ?, ?)", grams)
+
+
+# What a new case's row holds apart from its numbers, status and times:
+# id, service, form version, name, ID number, phone, division, applicant JSON, fields JSON.
+CaseRow = tuple[str, str, str, str, str, str, str, str, str]
+
+
+def case_row(case_id: str, code: str, version: str, applicant: dict[str, Any],
+             fields: dict[str, Any]) -> CaseRow:
+    """The row of a new case, made before its transaction (an import makes them while writing)."""
+    return (case_id, code, version, *search_columns(applicant), _to_json(applicant), _to_json(fields))
+
+
+_NEW_COLUMNS = ("case_rowid, case_id, service_code, form_version, applicant_name, id_number, phone,"
+                " division_code, applicant, fields, local_no, status, captured_by, created_at,"
+                " updated_at, ready_at")
+
+
+def stage_cases(ctx: Context, new: list[CaseRow], actor: User, status: str = statuses.DRAFT,
+                action: str = "case.create") -> None:
+    """First half of an insert for an import: numbers, audit entries, rows in a staging table.
+
+    :func:`finish_cases` then moves the rows into ``cases`` in one statement,
+    during which SQLite does all the index work without holding Python's
+    lock, so an import can check its next rows meanwhile. Run it with
+    :func:`workstation.db.temp_store_in_memory`: the staging table is temporary.
+    """
+    rows = _numbered_rows(ctx, new, actor, status, action)
+    conn = ctx.db.conn
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases ({_NEW_COLUMNS})")
+    conn.executemany(f"INSERT INTO temp.new_cases ({_NEW_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows)
+
+
+def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str, action: str) -> list[tuple]:
+    """Full rows (in _NEW_COLUMNS order) with receipt numbers and rowids; audits their creation."""
     numbers = next_local_no(ctx.db, ctx.office_code, len(new))
     at = now_iso()
-    rows, entries = [], []
-    for (case_id, code, version, applicant, fields), local_no in zip(new, numbers, strict=True):
-        name, id_number, phone, division = search_columns(applicant)
-        rows.append((case_id, local_no, code, version, status, name, id_number, phone, division,
-                     json.dumps(applicant, ensure_ascii=False), json.dumps(fields, ensure_ascii=False),
-                     actor.username, at, at, at if status == statuses.READY else None))
-        entries.append(audit.AuditEntry(actor.username, action, case_id,
-                                        {"service": code, "status": status}))
-    ctx.db.conn.executemany(
-        "INSERT INTO cases (case_id, local_no, service_code, form_version, status, applicant_name,"
-        " id_number, phone, division_code, applicant, fields, captured_by, created_at, updated_at,"
-        " ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    _add_name_grams(ctx.db, [r[0] for r in new])
-    audit.append_many(ctx.db, entries)
+    user = actor.username
+    tail = (status, user, at, at, at if status == statuses.READY else None)
+    # Rowids given here, as SQLite would give them (one past the largest), so
+    # that the grams need not read the new rows back; the write lock is held.
+    first = ctx.db.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0] + 1
+    rows = [(rowid, *row, local_no, *tail)
+            for rowid, row, local_no in zip(range(first, first + len(new)), new, numbers, strict=True)]
+    audit.append_many(ctx.db, [audit.AuditEntry(user, action, row[0], {"service": row[1], "status": status})
+                                for row in new])
+    return rows
 
 
-def _add_name_grams(db: sqlite_utils.Database, case_ids: list[str]) -> None:
-    grams: list[tuple[str, str, int, str, str]] = []
-    for start in range(0, len(case_ids), 500):
-        chunk = case_ids[start:start + 500]
-        for rowid, case_id, name, created in db.execute(
-                "SELECT rowid, case_id, applicant_name, created_at FROM cases WHERE case_id IN"
-                f" ({', '.join('?' * len(chunk))})", chunk):
-            grams.extend((name[i:i + 2], created, rowid, case_id, name) for i in range(len(name) - 1))
-    db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id, name)"
-                        " VALUES (?, ?, ?, ?, ?)", grams)
+def finish_cases(db: sqlite_utils.Database) -> None:
+    """Move the staged rows into ``cases`` and their name grams into ``name_grams``."""
+    conn = db.conn
+    conn.execute(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
+                 f" SELECT {_NEW_COLUMNS} FROM temp.new_cases ORDER BY rowid")
+    # The same pieces as the triggers that keep them when a name changes (schema 6).
+    conn.execute("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id, name)"
+                 " SELECT substr(applicant_name, n, 2), created_at, case_rowid, case_id, applicant_name"
+                 " FROM temp.new_cases JOIN gram_positions ON n < length(applicant_name)")
+    conn.execute("DELETE FROM temp.new_cases")
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
 
 def update_case(ctx: Context, case_id: str, changes: dict[str, Any], user: str) -> Case:

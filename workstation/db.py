@@ -168,6 +168,26 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     db.execute("COMMIT")
 
 
+@contextmanager
+def temp_store_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
+    """``temp_store = MEMORY`` on this connection for a while, then as it was.
+
+    For work that stages rows in a temporary table (an import): in memory it
+    costs no file, and an encrypted store's data stays off temporary files.
+    Not changed inside a transaction, where SQLite refuses it; changing it
+    drops the connection's temporary tables, which are scratch here.
+    """
+    previous = None
+    if not db.conn.in_transaction:
+        previous = int(db.execute("PRAGMA temp_store").fetchone()[0])
+        db.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        if previous is not None and not db.conn.in_transaction:
+            db.execute(f"PRAGMA temp_store = {previous}")
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 

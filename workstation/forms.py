@@ -34,6 +34,7 @@ from workstation.forms_base import (
     snake_name,
 )
 from workstation.forms_documents import DocumentRequirement, Handling
+from workstation.forms_fast import SLOW
 from workstation.forms_fields import Choice, FieldDef
 from workstation.i18n import t
 from workstation.validation import age_on
@@ -192,11 +193,13 @@ class FormDefinition:
         visible: list[FieldDef] = []
         for f in self.fields:
             # Conditions only look at earlier fields, which are already cleaned.
-            if not f.is_visible(cleaned):
+            if f._visible is not None and not f._visible(cleaned):
                 continue
             visible.append(f)
-            value, problems = f.clean(values.get(f.name), "fields." + f.name, today)
-            if problems:
+            raw = values.get(f.name)
+            value = f.quick(raw, today)
+            if value is SLOW:
+                value, problems = f.clean(raw, "fields." + f.name, today)
                 errors.extend(problems)
             if value is not None:
                 cleaned[f.name] = value

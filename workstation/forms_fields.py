@@ -24,6 +24,7 @@ from workstation.forms_base import (
     snake_name,
 )
 from workstation.forms_conditions import Predicate, Referable, compile_condition
+from workstation.forms_fast import Quick, quick_cleaner
 from workstation.forms_types import (
     CHOICE_TYPES,
     CONVERTERS,
@@ -78,6 +79,11 @@ class FieldDef:
     _low: Bound | None = field(default=None, compare=False, repr=False)
     _high: Bound | None = field(default=None, compare=False, repr=False)
     _regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    # Accepts an already clean value quickly, or says SLOW (see forms_fast).
+    quick: Quick = field(default=None, init=False, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quick", quick_cleaner(self))
 
     @classmethod
     def from_dict(

@@ -13,24 +13,39 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation import audit, statuses
 from workstation.accounts import acting_user
-from workstation.cases import APPLICANT_KEYS, derive_applicant, insert_cases
-from workstation.db import write
+from workstation.cases import (
+    APPLICANT_KEYS,
+    CaseRow,
+    case_row,
+    derive_applicant,
+    finish_cases,
+    stage_cases,
+)
+from workstation.db import temp_store_in_memory
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import InputFileError, NotFound, WorkstationError
 from workstation.i18n import pick, t
 from workstation.ids import new_case_id
 
 if TYPE_CHECKING:
-    from workstation.context import Context
+    import sqlite_utils
 
+    from workstation.catalog import Catalog
+    from workstation.context import Context
+    from workstation.forms import FormDefinition
+
+# A loader runs while the previous chunk is being written: it may store blobs
+# but must not use the database connection.
 PageLoader = Callable[["Context", Path], list[PageInput]]
-CHUNK = 5000
+CHUNK = 10_000  # rows checked while the ones before are written
+COMMIT_ROWS = 40_000  # rows a transaction: about 2 s of holding the write lock
 REQUIRED_MISSING = {"required"}
 
 
@@ -107,40 +122,51 @@ def import_file(ctx: Context, path: Path, user: str, ready: bool = False,
 
 def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
                 load_pages: PageLoader, base: Path = Path(".")) -> ImportResult:
+    """Check rows a chunk at a time and store them, up to COMMIT_ROWS a transaction.
+
+    While one chunk's rows go into their indexes (SQLite's work, done in a
+    writer thread without Python's lock), the next chunk is checked: on two
+    cores the two overlap. A transaction spans several chunks because every
+    commit writes out each index page that changed, and new ID numbers, phones
+    and names fall all over their indexes. Ids enter the result once committed.
+    """
     actor = acting_user(ctx.db, user)
     result = ImportResult()
-    for start in range(0, len(rows), CHUNK):
-        prepared = []
-        for row in rows[start:start + CHUNK]:
-            try:
-                prepared.append(_prepare(ctx, row, ready, load_pages, base))
-            except WorkstationError as exc:
-                result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
-        _store(ctx, prepared, actor, result)
+    forms = _Forms(ctx.catalog)  # read now: checking must not use the connection the writer uses
+    with temp_store_in_memory(ctx.db), ThreadPoolExecutor(1, thread_name_prefix="import-writer") as pool:
+        writer = _Writer(ctx.db, pool, result)
+        try:
+            for start in range(0, len(rows), CHUNK):
+                prepared = []
+                for row in rows[start:start + CHUNK]:
+                    try:
+                        prepared.append(_prepare(ctx, forms, row, ready, load_pages, base))
+                    except WorkstationError as exc:
+                        result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
+                writer.wait()
+                _store(ctx, prepared, actor, writer, last=start + CHUNK >= len(rows))
+            writer.wait()
+            writer.commit()
+        except BaseException:
+            writer.abandon()
+            raise
     return result
 
 
 @dataclass
 class _Prepared:
     case_id: str
-    code: str
-    version: str
-    applicant: dict[str, Any]
-    fields: dict[str, Any]
+    row: CaseRow
     pages: dict[str, list[PageInput]]
     ready: bool
 
 
-def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, base: Path) -> _Prepared:
+def _prepare(ctx: Context, forms: _Forms, row: _Row, want_ready: bool,
+             load_pages: PageLoader, base: Path) -> _Prepared:
     record = row.record
     if not isinstance(record, dict):
         raise InputFileError(t("格式错误", "Malformed row"), t("每个办件应为一个对象。", "Each case must be an object."))
-    try:
-        form = ctx.catalog.get(str(record.get("service_code") or ""))
-    except NotFound as exc:
-        raise InputFileError(t("未知事项", "Unknown service"),
-                             t(f"事项代码“{record.get('service_code')}”不在事项目录中。",
-                               f"Service code '{record.get('service_code')}' is not in the catalog.")) from exc
+    form = forms.get(record.get("service_code"))
     applicant_in = record.get("applicant") or {}
     fields_in = record.get("fields") or {}
     if not isinstance(applicant_in, dict) or not isinstance(fields_in, dict):
@@ -157,7 +183,8 @@ def _prepare(ctx: Context, row: _Row, want_ready: bool, load_pages: PageLoader, 
     if errors:  # a draft keeps what was given, to be completed on screen
         applicant = derive_applicant({**applicant_in, **applicant})
         fields = {**fields_in, **fields}
-    return _Prepared(new_case_id(), form.code, form.version, applicant, fields, pages, ready)
+    case_id = new_case_id()
+    return _Prepared(case_id, case_row(case_id, form.code, form.version, applicant, fields), pages, ready)
 
 
 def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path) -> dict[str, list[PageInput]]:
@@ -174,19 +201,94 @@ def _load_documents(ctx: Context, docs: Any, load_pages: PageLoader, base: Path)
     return pages
 
 
-def _store(ctx: Context, prepared: list[_Prepared], actor: Any, result: ImportResult) -> None:
+class _Forms:
+    """The latest version of each service, looked up once per import."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.by_code: dict[str, FormDefinition] = {}
+
+    def get(self, given: Any) -> FormDefinition:
+        code = str(given or "")
+        form = self.by_code.get(code)
+        if form is None:
+            try:
+                form = self.by_code[code] = self.catalog.get(code)
+            except NotFound as exc:
+                raise InputFileError(t("未知事项", "Unknown service"),
+                                     t(f"事项代码“{given}”不在事项目录中。",
+                                       f"Service code '{given}' is not in the catalog.")) from exc
+        return form
+
+
+class _Writer:
+    """The import's open transaction, and the thread that writes into it."""
+
+    def __init__(self, db: sqlite_utils.Database, pool: ThreadPoolExecutor, result: ImportResult) -> None:
+        self.db, self.pool, self.result = db, pool, result
+        self.outer = db.conn.in_transaction  # then the caller commits, as with write()
+        self.job: Future[None] | None = None
+        self.uncommitted: list[_Prepared] = []
+
+    def begin(self) -> None:
+        if not self.db.conn.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def finish_in_thread(self, prepared: list[_Prepared], commit: bool) -> None:
+        self.uncommitted += prepared
+        self.job = self.pool.submit(self._finish, commit)
+
+    def _finish(self, commit: bool) -> None:
+        finish_cases(self.db)
+        if commit:
+            self.db.execute("COMMIT")
+
+    def wait(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.result()  # what the writer raised, raised here; abandon() rolls back
+        if self.outer or not self.db.conn.in_transaction:
+            self._committed()
+
+    def commit(self) -> None:
+        if not self.outer and self.db.conn.in_transaction:
+            self.db.execute("COMMIT")
+        self._committed()
+
+    def _committed(self) -> None:
+        self.result.case_ids.extend(p.case_id for p in self.uncommitted)
+        self.result.ready.extend(p.case_id for p in self.uncommitted if p.ready)
+        self.uncommitted = []
+
+    def abandon(self) -> None:
+        if self.job is not None:
+            wait([self.job])
+        if not self.outer and self.db.conn.in_transaction:
+            self.db.execute("ROLLBACK")
+
+
+def _store(ctx: Context, prepared: list[_Prepared], actor: Any, writer: _Writer, last: bool) -> None:
+    """Stage a chunk in the open transaction; the writer thread moves it in (and commits).
+
+    Documents and ready cases need the case rows first: such a chunk is
+    written here and now. So is every chunk inside a caller's transaction.
+    """
     if not prepared:
         return
-    with write(ctx.db):
-        insert_cases(ctx, [(p.case_id, p.code, p.version, p.applicant, p.fields) for p in prepared],
-                     actor, action="case.import")
-        for p in prepared:
-            for kind, pages in p.pages.items():
-                attach_pages(ctx, p.case_id, kind, pages, actor.username)
-        ready_ids = [p.case_id for p in prepared if p.ready]
-        _mark_ready_bulk(ctx, ready_ids, actor.username)
-    result.case_ids.extend(p.case_id for p in prepared)
-    result.ready.extend(p.case_id for p in prepared if p.ready)
+    writer.begin()
+    stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
+    commit = last or len(writer.uncommitted) + len(prepared) >= COMMIT_ROWS
+    if not writer.outer and not any(p.pages or p.ready for p in prepared):
+        writer.finish_in_thread(prepared, commit)
+        return
+    finish_cases(ctx.db)
+    for p in prepared:
+        for kind, pages in p.pages.items():
+            attach_pages(ctx, p.case_id, kind, pages, actor.username)
+    _mark_ready_bulk(ctx, [p.case_id for p in prepared if p.ready], actor.username)
+    writer.uncommitted += prepared
+    if commit:
+        writer.commit()
 
 
 def _mark_ready_bulk(ctx: Context, ids: list[str], user: str) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "FieldValueError",
     "IdInfo",
     "age_on",
+    "area_known",
     "check_division_code",
     "check_uscc",
     "mask_id",
@@ -113,7 +114,7 @@ def parse_id_number(s: str) -> IdInfo:
         raise FieldValueError("id_checksum", "校验位不正确", "the check digit is wrong")
     birth = _id_birth_date(number)
     gender = "M" if number[16] in "13579" else "F"
-    return IdInfo(number, birth, gender, _area_known(number[:6]))
+    return IdInfo(number, birth, gender, area_known(number[:6]))
 
 
 def _id_birth_date(number: str) -> date:
@@ -132,7 +133,7 @@ def _id_birth_date(number: str) -> date:
     return birth
 
 
-def _area_known(prefix: str) -> bool:
+def area_known(prefix: str) -> bool:
     # A numdb lookup costs ~25 µs; an office sees a handful of prefixes, so cache.
     # The period stdnum attaches to a county is ignored on purpose: numbers keep
     # the code of the place of first registration, whatever the birth year.
