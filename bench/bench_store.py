@@ -31,8 +31,7 @@ from workstation import accounts  # noqa: E402
 from workstation.case_queries import CaseFilter, case_ids  # noqa: E402
 from workstation.context import Context  # noqa: E402
 from workstation.demo import SURNAMES, fake_applicant, sample_fields_for  # noqa: E402
-from workstation.importer import CHUNK as IMPORT_CHUNK
-from workstation.importer import _Row, import_rows, raw_page_loader  # noqa: E402
+from workstation.importer import COMMIT_ROWS, _Row, import_rows, raw_page_loader  # noqa: E402
 from workstation.office import init_office  # noqa: E402
 
 OFFICE = "340822104201"
@@ -102,7 +101,7 @@ def import_by_turns(stores: dict[str, Context], records: list[dict]) -> dict[str
     """Cases/s for each store; the stores take turns, a chunk each, so that
     whatever else the machine does falls on both alike."""
     rows = [_Row(i + 1, r) for i, r in enumerate(records)]
-    step = IMPORT_CHUNK  # one turn is one of the importer's transactions
+    step = COMMIT_ROWS  # one turn is one of the importer's transactions
     spent = dict.fromkeys(stores, 0.0)
     for first in range(0, len(rows), step):
         for name, ctx in stores.items():
