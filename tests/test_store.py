@@ -159,3 +159,22 @@ def test_schema_8_keeps_the_outbox_and_refuses_the_same_states(tmp_path, monkeyp
         with pytest.raises(DATABASE_ERRORS):  # still a case's row: the case must exist
             ctx.db.execute("INSERT INTO sync_cases (case_id, state, revision, edit_seq, updated_at)"
                            " VALUES ('nope', 'waiting', 1, 0, 'x')")
+
+
+def test_write_ahead_log_is_cut_back_after_a_large_transaction(tmp_path, monkeypatch):
+    from workstation import db as store_db
+    from workstation.context import Context
+    from workstation.db import write
+
+    monkeypatch.setattr(store_db, "WAL_SIZE_LIMIT", 1024 * 1024)
+    with Context.open(tmp_path / "data", encrypt=False) as ctx:
+        wal = ctx.data_dir / "workstation.sqlite-wal"
+        with write(ctx.db):
+            ctx.db.execute("CREATE TABLE scratch (b BLOB)")
+            ctx.db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                           " WHERE i < 2000) INSERT INTO scratch SELECT randomblob(4096) FROM n")
+        assert wal.stat().st_size > 8 * 1024 * 1024
+        ctx.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        with write(ctx.db):
+            ctx.db.execute("DELETE FROM scratch WHERE rowid = 1")
+        assert wal.stat().st_size <= 1024 * 1024
