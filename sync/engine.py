@@ -199,7 +199,9 @@ class SyncEngine:
         try:
             sender.run()
         finally:
-            _checkpoint(self.ctx.db)
+            # No checkpoint here: the updates step rewrites many of the same
+            # pages (each sent case's row again), and the cycle's end copies
+            # every page back once.
             self._max_cases = sender.max_cases
             tally = sender.tally
             result.sent += tally.sent
@@ -257,8 +259,8 @@ def _journal_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
     cost a memcpy, bounded by one transaction (at most ``batches_ahead`` batches).
     Nothing durable lives there: commits still go through the WAL with
     synchronous=FULL. The longer WAL (``CYCLE_WAL_PAGES``) copies each page back
-    once per cycle step instead of once per 1,000 pages written (see
-    :func:`_checkpoint`). Restored afterwards because the connection may be a worker
+    once per cycle (the files step apart) instead of once per 1,000 pages
+    written (see :func:`_checkpoint`). Restored afterwards because the connection may be a worker
     context that other work goes on using (large sorts belong in a file there).
     """
     previous = None
