@@ -49,7 +49,7 @@ from sync.outcome import CycleResult
 from sync.progress import Progress
 from workstation import settings
 from workstation.clock import now_iso
-from workstation.db import DATABASE_ERRORS
+from workstation.db import DATABASE_ERRORS, temp_store_in_memory
 from workstation.errors import WorkstationError
 from workstation.i18n import t
 from workstation.retention import purge_scans
@@ -263,20 +263,18 @@ def _journal_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
     written (see :func:`_checkpoint`). Restored afterwards because the connection may be a worker
     context that other work goes on using (large sorts belong in a file there).
     """
-    previous = None
-    with suppress(*DATABASE_ERRORS):
-        previous = (int(db.execute("PRAGMA temp_store").fetchone()[0]),
-                    int(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
-        db.execute("PRAGMA temp_store = MEMORY")
-        db.execute(f"PRAGMA wal_autocheckpoint = {CYCLE_WAL_PAGES}")
-    try:
-        yield
-    finally:
-        if previous is not None:
-            _checkpoint(db)
-            with suppress(*DATABASE_ERRORS):
-                db.execute(f"PRAGMA temp_store = {previous[0]}")
-                db.execute(f"PRAGMA wal_autocheckpoint = {previous[1]}")
+    with temp_store_in_memory(db):
+        previous = None
+        with suppress(*DATABASE_ERRORS):
+            previous = int(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+            db.execute(f"PRAGMA wal_autocheckpoint = {CYCLE_WAL_PAGES}")
+        try:
+            yield
+        finally:
+            if previous is not None:
+                _checkpoint(db)
+                with suppress(*DATABASE_ERRORS):
+                    db.execute(f"PRAGMA wal_autocheckpoint = {previous}")
 
 
 def _checkpoint(db: sqlite_utils.Database) -> None:

@@ -176,8 +176,9 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 def temp_store_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
     """``temp_store = MEMORY`` on this connection for a while, then as it was.
 
-    For work that stages rows in a temporary table (an import): in memory it
-    costs no file, and an encrypted store's data stays off temporary files.
+    For work that stages rows in a temporary table (an import) or keeps many
+    savepoint copies of pages (a sync cycle): in memory it costs no file, and
+    an encrypted store's data stays off temporary files.
     Not changed inside a transaction, where SQLite refuses it; changing it
     drops the connection's temporary tables, which are scratch here.
     """
