@@ -137,10 +137,14 @@ def batch_state(db: sqlite_utils.Database, batch_id: str) -> str | None:
 
 
 def record_outcomes(db: sqlite_utils.Database, batch_id: str, results: list[dict[str, Any]]) -> None:
-    """Each case's outcome on its batch row: one statement per kind of outcome."""
+    """A case's outcome on its batch row when it was not accepted, one statement
+    per kind. Accepted is what a done batch's row without one means: writing
+    it for every case cost a statement per batch that nothing reads, while a
+    rejection or a duplicate is worth finding when something is asked about."""
     by_outcome: dict[str, list[str]] = {}
     for result in results:
-        by_outcome.setdefault(result["outcome"], []).append(result["case_id"])
+        if result["outcome"] != "accepted":
+            by_outcome.setdefault(result["outcome"], []).append(result["case_id"])
     for outcome, ids in by_outcome.items():
         db.execute(f"UPDATE sync_batch_cases SET outcome = ? WHERE batch_id = ? AND case_id IN"
                    f" ({','.join('?' * len(ids))})", [outcome, batch_id, *ids])

@@ -43,6 +43,8 @@ def test_rejected_case_is_quarantined_while_the_others_go(keyring_file, ctx, cou
     assert result.sent == 4 and result.rejected == 1 and result.quarantined == 1
     assert_county_agrees(ctx, county, good)
     assert load_case(ctx.db, bad).status == "ready"
+    outcomes = dict(ctx.db.execute("SELECT case_id, outcome FROM sync_batch_cases").fetchall())
+    assert outcomes[bad] == "rejected" and all(outcomes[c] is None for c in good)  # accepted: no note
     state = case_state(ctx.db, bad)
     assert state["state"] == "quarantined"
     assert [e["field"] for e in state["error"]["errors"]] == ["fields.grade"]
