@@ -161,13 +161,11 @@ def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = st
                  action: str = "case.create") -> None:
     """Insert many cases, their name grams and audit entries; call inside :func:`write`."""
     rows = _numbered_rows(ctx, [case_row(*n) for n in new], actor, status, action)
+    if not rows:
+        return
     ctx.db.conn.executemany(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
                             f" VALUES ({', '.join('?' * 16)})", rows)
-    grams = []
-    for rowid, case_id, _code, _version, name, *_rest, created_at, _updated_at, _ready_at in rows:
-        grams += [(name[i:i + 2], created_at, rowid, case_id, name) for i in range(len(name) - 1)]
-    ctx.db.conn.executemany("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id,"
-                            " name) VALUES (?, ?, ?, ?, ?)", grams)
+    _add_grams(ctx.db.conn, "cases", "cases.rowid", " WHERE cases.rowid >= ?", [rows[0][0]])  # the new rows
 
 
 # What a new case's row holds apart from its numbers, status and times:
@@ -222,11 +220,16 @@ def finish_cases(db: sqlite_utils.Database) -> None:
     conn = db.conn
     conn.execute(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
                  f" SELECT {_NEW_COLUMNS} FROM temp.new_cases ORDER BY rowid")
-    # The same pieces as the triggers that keep them when a name changes (schema 6).
-    conn.execute("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id, name)"
-                 " SELECT substr(applicant_name, n, 2), created_at, case_rowid, case_id, applicant_name"
-                 " FROM temp.new_cases JOIN gram_positions ON n < length(applicant_name)")
+    _add_grams(conn, "temp.new_cases", "case_rowid")
     conn.execute("DELETE FROM temp.new_cases")
+
+
+def _add_grams(conn: Any, table: str, rowid: str, where: str = "", params: list[Any] | None = None) -> None:
+    """Name grams of the new rows in ``table``: the same pieces as the triggers
+    that keep them when a name changes (schema 6), in one statement."""
+    conn.execute("INSERT OR IGNORE INTO name_grams (gram, created_at, case_rowid, case_id, name)"
+                 f" SELECT substr(applicant_name, n, 2), created_at, {rowid}, case_id, applicant_name"
+                 f" FROM {table} JOIN gram_positions ON n < length(applicant_name){where}", params or [])
 
 
 _to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
