@@ -20,7 +20,7 @@ from sync import case_moves, outbox, payload
 from sync.config import SyncConfig
 from workstation import statuses
 from workstation.clock import now_iso
-from workstation.db import write
+from workstation.db import row_chunks, write
 from workstation.i18n import t
 
 if TYPE_CHECKING:
@@ -97,10 +97,9 @@ def _store(ctx: Context, device_id: str, chosen: list[tuple[str, bytes, int, int
     db.execute("INSERT INTO sync_batches (batch_id, state, created_at, case_count, json_bytes, payload)"
                " VALUES (?, 'open', ?, ?, ?, ?)", [batch_id, at, len(chosen), len(raw), body])
     rows = [(batch_id, c[0], i, c[2], c[3]) for i, c in enumerate(chosen)]
-    for start in range(0, len(rows), 100):  # one statement per 100 rows: 500 variables, under 999
-        chunk = rows[start:start + 100]
-        db.execute("INSERT INTO sync_batch_cases (batch_id, case_id, position, revision, edit_seq) VALUES "
-                   + ",".join(["(?, ?, ?, ?, ?)"] * len(chunk)), [v for row in chunk for v in row])
+    for placeholders, values in row_chunks(rows):
+        db.execute("INSERT INTO sync_batch_cases (batch_id, case_id, position, revision, edit_seq)"
+                   f" VALUES {placeholders}", values)
     outbox.put_in_batch(db, batch_id)
     # Every one was chosen among ready cases in this transaction (outbox.candidates).
     case_moves.move_many(ctx, [(c[0], None) for c in chosen], statuses.SENDING,

@@ -25,6 +25,7 @@ from workstation import audit, case_flow, statuses
 from workstation.audit import AuditEntry
 from workstation.cases import Case, load_case
 from workstation.clock import now_iso
+from workstation.db import row_chunks
 
 if TYPE_CHECKING:
     from workstation.context import Context
@@ -45,26 +46,23 @@ def move_many(ctx: Context, moves: list[tuple[str, str | None]], new: str,
     for case_id in ids:
         statuses.check_move(found.get(case_id, "?"), new)
     at = now_iso()
-    for start in range(0, len(moves), _PER_STATEMENT):
-        _update_cases(ctx, moves[start:start + _PER_STATEMENT], new, at)
+    if all(ref is None for _, ref in moves):
+        _update_status(ctx, ids, new, at)
+    else:
+        for placeholders, values in row_chunks(moves):  # UPDATE ... FROM: SQLite 3.33
+            ctx.db.execute(
+                "UPDATE cases SET status = ?, updated_at = ?,"
+                " county_ref = COALESCE(moved.column2, cases.county_ref)"
+                f" FROM (VALUES {placeholders}) AS moved WHERE cases.case_id = moved.column1",
+                [new, at, *values])
     audit.append_many(ctx.db, [AuditEntry(ACTOR, f"case.{new}", case_id,
                                           {"county_ref": ref} if ref else None) for case_id, ref in moves])
 
 
-_PER_STATEMENT = 100  # cases per UPDATE: 2 variables each, under the oldest SQLite's 999
-
-
-def _update_cases(ctx: Context, moves: list[tuple[str, str | None]], new: str, at: str) -> None:
-    # One statement for the lot: row by row, SQLite journals every page each row
-    # touches once more (a statement journal per row). UPDATE ... FROM: SQLite 3.33.
-    if all(ref is None for _, ref in moves):
-        ctx.db.execute(f"UPDATE cases SET status = ?, updated_at = ? WHERE case_id IN"
-                       f" ({','.join('?' * len(moves))})", [new, at, *(case_id for case_id, _ in moves)])
-        return
-    ctx.db.execute(
-        "UPDATE cases SET status = ?, updated_at = ?, county_ref = COALESCE(moved.column2, cases.county_ref)"
-        f" FROM (VALUES {','.join(['(?, ?)'] * len(moves))}) AS moved WHERE cases.case_id = moved.column1",
-        [new, at, *(value for move in moves for value in move)])
+def _update_status(ctx: Context, ids: list[str], new: str, at: str) -> None:
+    for placeholders, values in row_chunks([(case_id,) for case_id in ids]):
+        ctx.db.execute(f"UPDATE cases SET status = ?, updated_at = ? WHERE case_id IN ({placeholders})",
+                       [new, at, *values])
 
 
 def catch_up(ctx: Context, case_id: str) -> None:

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from workstation import case_flow, statuses
 from workstation.clock import now_iso
-from workstation.db import write
+from workstation.db import row_chunks, write
 
 if TYPE_CHECKING:
     from workstation.context import Context
@@ -102,22 +102,15 @@ def put_in_batch(db: sqlite_utils.Database, batch_id: str) -> None:
                " (SELECT case_id FROM sync_batch_cases WHERE batch_id = ?)", [batch_id, now_iso(), batch_id])
 
 
-_PER_STATEMENT = 100  # rows per statement: 4 variables a row, under the oldest SQLite's 999
-
-
 def set_many(db: sqlite_utils.Database, rows: list[tuple[str, int, int, str | None]], state: str) -> None:
     """``set_state`` for many ``(case_id, revision, edit_seq, county_ref)`` at once; clears errors."""
     at = now_iso()
-    for start in range(0, len(rows), _PER_STATEMENT):
-        chunk = rows[start:start + _PER_STATEMENT]
-        # One statement for the lot: row by row, SQLite journals every page each row
-        # touches once more (a statement journal per row). UPDATE ... FROM: SQLite 3.33.
+    for placeholders, values in row_chunks(rows):  # UPDATE ... FROM: SQLite 3.33
         db.execute(
             "UPDATE sync_cases SET state = ?, error = NULL, updated_at = ?, revision = new.column2,"
             " edit_seq = new.column3, county_ref = COALESCE(new.column4, sync_cases.county_ref)"
-            f" FROM (VALUES {','.join(['(?, ?, ?, ?)'] * len(chunk))}) AS new"
-            " WHERE sync_cases.case_id = new.column1",
-            [state, at, *(value for row in chunk for value in row)])
+            f" FROM (VALUES {placeholders}) AS new WHERE sync_cases.case_id = new.column1",
+            [state, at, *values])
 
 
 def block_cases_using(db: sqlite_utils.Database, sha: str, error: str) -> int:

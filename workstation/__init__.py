@@ -21,7 +21,6 @@ def _import_sqlite_utils_without_numpy() -> None:
         del _sys.modules["numpy"]
 
 
-
 def _defer_dateutil_parser() -> None:
     """sqlite-utils imports dateutil's parser (and its time zones) for its
     date-parsing recipes, which the workstation never calls: about 10 ms of

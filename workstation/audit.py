@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from workstation.clock import now_iso
+from workstation.db import row_chunks
 
 GENESIS = "0" * 64
 # hashlib.sha256() looks the algorithm up in OpenSSL 3 on every call, which costs
@@ -27,10 +28,6 @@ _SHA256 = hashlib.sha256()
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _DETAIL = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _text = encode_basestring  # a JSON string as _COMPACT writes it
-# One INSERT for many entries: row by row, SQLite journals every page each row
-# touches once more (a statement journal per row). 8 values a row stays under
-# the 999 variables of the oldest SQLite.
-_ROWS_PER_INSERT = 100
 _INSERT = "INSERT INTO audit_log (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES "
 
 
@@ -96,10 +93,8 @@ def append_many(db: sqlite_utils.Database, entries: list[AuditEntry]) -> None:
         digest = entry_hash(prev, seq, at, entry.actor, entry.action, entry.case_id, detail)
         rows.append((seq, at, entry.actor, entry.action, entry.case_id, detail, prev, digest))
         prev = digest
-    for start in range(0, len(rows), _ROWS_PER_INSERT):
-        chunk = rows[start:start + _ROWS_PER_INSERT]
-        db.conn.execute(_INSERT + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
-                        [value for row in chunk for value in row])
+    for placeholders, values in row_chunks(rows):
+        db.conn.execute(_INSERT + placeholders, values)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ and a CLI may write at once, and an immediate lock makes the second writer wait
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -75,15 +75,20 @@ HMAC_ALGORITHMS = ("HMAC_SHA256", "HMAC_SHA512")
 
 def keyed(connect: Callable[[], Any], key: bytes) -> Any:
     """A SQLCipher connection from ``connect()`` opened with ``key`` and the store's HMAC."""
-    for hmac in HMAC_ALGORITHMS:
-        conn = connect()
-        # A raw key: no passphrase stretching needed, the key is random and 256 bits.
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
-        if hmac == HMAC_ALGORITHMS[-1] or _readable(conn):
-            return conn  # a wrong key fails later, where the caller reports it
+    for hmac in HMAC_ALGORITHMS[:-1]:
+        conn = _with_key(connect(), key, hmac)
+        if _readable(conn):
+            return conn
         conn.close()
-    raise AssertionError("unreachable")
+    # The last one unchecked: a wrong key fails later, where the caller reports it.
+    return _with_key(connect(), key, HMAC_ALGORITHMS[-1])
+
+
+def _with_key(conn: Any, key: bytes, hmac: str) -> Any:
+    # A raw key: no passphrase stretching needed, the key is random and 256 bits.
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
+    return conn
 
 
 def _readable(conn: Any) -> bool:
@@ -191,6 +196,21 @@ def temp_store_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
     finally:
         if previous is not None and not db.conn.in_transaction:
             db.execute(f"PRAGMA temp_store = {previous}")
+
+
+# Many rows go in one statement: row by row, SQLite journals every page each
+# row touches once more (a statement journal per row). 100 rows of up to nine
+# values stays under the 999 variables of the oldest SQLite.
+ROWS_PER_STATEMENT = 100
+
+
+def row_chunks(rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[str, list[Any]]]:
+    """``(placeholders, values)`` for each statement's share of ``rows``: ``"(?, ?),(?, ?)"``
+    and the values in order, for ``VALUES ...`` or ``FROM (VALUES ...)``."""
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start:start + ROWS_PER_STATEMENT]
+        row = "(" + ", ".join("?" * len(chunk[0])) + ")"
+        yield ",".join([row] * len(chunk)), [value for r in chunk for value in r]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
