@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import sys
+import threading
 
 import pytest
 from PIL import Image
@@ -28,6 +29,19 @@ def test_second_colour_page_reuses_the_first_ones_memory():
     # without the settings each 300 dpi colour page faults in 20,000-35,000
     # fresh pages (80-140 MB); reused memory needs none of that
     assert _faults_of(page, 300) < 3000
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_pages_processed_off_the_main_thread_reuse_memory_too():
+    # as in the app, where a worker runs the pipeline (and the pipeline turns
+    # colour pages on a thread of its own)
+    page = text_page(300, seal=True).rotate(-1.5, expand=True, fillcolor=(245,) * 3)
+    faults: list[int] = []
+    worker = threading.Thread(target=lambda: faults.extend(_faults_of(page, 300)
+                                                           for _ in range(3)))
+    worker.start()
+    worker.join()
+    assert len(faults) == 3 and max(faults[1:]) < 3000, faults
 
 
 def _resident_mb() -> float:
