@@ -177,3 +177,26 @@ def test_unusual_modes_are_normalised():
     sixteen = Image.fromarray(np.asarray(text_page(100)).astype(np.uint16) * 257)
     assert sixteen.mode.startswith("I;16")
     assert process_image(sixteen, 100).height == sixteen.height
+
+
+@pytest.mark.parametrize("angle", [1.5, -1.5, 2.8])
+@pytest.mark.parametrize("background", [False, True])
+@pytest.mark.parametrize("seal", [True, False])
+def test_colour_page_turned_ahead_comes_out_as_turned_in_line(monkeypatch, angle, background,
+                                                              seal):
+    # the early turn on another thread must change nothing: a colour page
+    # (seal) and an RGB scan of a gray page (no seal: the early turn dropped)
+    page = text_page(150, seed=3, seal=seal)
+    if seal is False:
+        page = page.convert("RGB")
+    page = page.rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=(245,) * 3)
+    if background:
+        page = on_background(page)[0]
+    ahead = process_image(page, 150)
+    import scanning.pipeline as pipeline
+    monkeypatch.setattr(pipeline, "_straighten_ahead", lambda *a: None)
+    in_line = process_image(page, 150)
+    assert ahead.skew_angle != 0.0
+    assert ahead.color == ("color" if seal else in_line.color)
+    assert (ahead.sha256, ahead.thumb_sha256, ahead.crop_box) == \
+        (in_line.sha256, in_line.thumb_sha256, in_line.crop_box)
