@@ -114,8 +114,9 @@ def _raster_images(data: bytes, fmt: str, path: Path) -> list[tuple[Image.Image,
                         raise _fail("页数太多", "Too many pages in one file", path)
                     _check_pixels(frame, path)
                     frame.load()                      # full decode: truncation fails here
-                    upright = ImageOps.exif_transpose(frame)
-                    page = upright.copy()
+                    # a new image either way (turned, or copied when upright):
+                    # a TIFF's next frame reuses ``frame``
+                    page = ImageOps.exif_transpose(frame)
                     pages.append((page, guess_dpi(frame)))
     except InputFileError:
         raise
