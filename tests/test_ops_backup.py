@@ -121,6 +121,27 @@ def test_unreachable_destination_says_what_to_do(tmp_path):
     with pytest.raises(StoreError) as info:
         backup(tmp_path / "d", tmp_path / "file" / "backups")
     assert "U盘" in info.value.message
+    # the system's reason in Chinese too, not the C library's English
+    assert "路径中有一部分不是文件夹" in info.value.message
+    assert "Not a directory" not in info.value.message
+
+
+def test_system_errors_read_in_the_chosen_language():
+    from workstation.i18n import os_error, set_language
+
+    denied = PermissionError(13, "Permission denied", "/media/usb")
+    odd = OSError(99999, "Odd failure")
+    try:
+        set_language("zh_CN")
+        assert os_error(denied) == "没有权限（/media/usb）"
+        assert os_error(denied, with_file=False) == "没有权限"
+        assert os_error(OSError(28, "No space left on device")) == "磁盘空间不足"
+        assert os_error(odd) == "系统错误 99999：Odd failure"   # unknown: code and the system's words
+        set_language("en")
+        assert os_error(denied) == "Permission denied (/media/usb)"
+        assert os_error(odd) == "Odd failure"
+    finally:
+        set_language("zh_CN")
 
 
 def test_restore_into_a_new_directory(tmp_path):

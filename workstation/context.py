@@ -20,7 +20,7 @@ from workstation import settings
 from workstation.blobs import BlobStore
 from workstation.db import connect
 from workstation.errors import StoreError
-from workstation.i18n import t
+from workstation.i18n import os_error, t
 from workstation.paths import BLOB_DIR, db_path
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Context:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(t("无法创建数据目录", "Cannot create the data directory"),
-                             f"{data_dir}: {exc}") from exc
+                             f"{data_dir}: {os_error(exc, with_file=False)}") from exc
         lock, alone = _take_lock(data_dir)
         try:
             db, blobs, master = _open_store(data_dir, encrypt, master)

@@ -31,7 +31,7 @@ from workstation.cases import (
 from workstation.db import temp_store_in_memory
 from workstation.documents import PageInput, attach_pages
 from workstation.errors import InputFileError, NotFound, WorkstationError
-from workstation.i18n import pick, t
+from workstation.i18n import os_error, pick, t
 from workstation.ids import new_case_id
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ def read_records(path: Path) -> list[_Row]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(t("无法读取文件", "Cannot read the file"), f"{path}: {exc}") from exc
+        raise InputFileError(t("无法读取文件", "Cannot read the file"),
+                             f"{path}: {os_error(exc, with_file=False)}") from exc
     text = raw.decode("utf-8-sig", errors="strict") if raw else ""
     if path.suffix.lower() == ".csv":
         return list(_csv_rows(text))
@@ -309,7 +310,8 @@ def raw_page_loader(ctx: Context, path: Path) -> list[PageInput]:
         with open(path, "rb") as f:
             head = f.read(8)
     except OSError as exc:
-        raise InputFileError(t("无法读取材料文件", "Cannot read a material file"), f"{path}: {exc}") from exc
+        raise InputFileError(t("无法读取材料文件", "Cannot read a material file"),
+                             f"{path}: {os_error(exc, with_file=False)}") from exc
     content_type = next((ct for magic, ct in CONTENT_TYPES.items() if head.startswith(magic)), None)
     if content_type is None:
         raise InputFileError(t("不支持的文件类型", "Unsupported file type"),

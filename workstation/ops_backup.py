@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from workstation import settings
 from workstation.db import DATABASE_ERRORS, database
 from workstation.errors import StoreError, WorkstationError
-from workstation.i18n import t
+from workstation.i18n import os_error, t
 from workstation.ops_copy import copy_blobs, copy_database, copy_small_files, write_json
 from workstation.ops_store import connect_file, store_keys
 from workstation.ops_version import app_version
@@ -98,8 +98,8 @@ def _reachable(dest_root: Path) -> Path:
         dest_root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(t("无法使用备份位置", "The backup location cannot be used"),
-                         t(f"{dest_root}：{exc}。如果备份到U盘或共享文件夹，请先插好U盘或连上网络。",
-                           f"{dest_root}: {exc}. If it is a USB drive or a share, plug it in or connect first.")) from exc
+                         t(f"{dest_root}：{os_error(exc, with_file=False)}。如果备份到U盘或共享文件夹，请先插好U盘或连上网络。",
+                           f"{dest_root}: {os_error(exc, with_file=False)}. If it is a USB drive or a share, plug it in or connect first.")) from exc
     return dest_root
 
 
@@ -165,8 +165,8 @@ def _write_failed(dest_root: Path, exc: OSError) -> StoreError:
                           t(f"{dest_root} 已满。请换一个更大的U盘，或减少保留份数（--keep）。",
                             f"{dest_root} is full. Use a larger drive or keep fewer backups (--keep)."))
     return StoreError(t("备份没有完成", "The backup did not finish"),
-                      t(f"{exc}。请检查U盘或共享文件夹是否还连着，然后重试。",
-                        f"{exc}. Check the USB drive or share is still connected and try again."))
+                      t(f"{os_error(exc)}。请检查U盘或共享文件夹是否还连着，然后重试。",
+                        f"{os_error(exc)}. Check the USB drive or share is still connected and try again."))
 
 
 def _record_success(source: Path, key: bytes | None, when: datetime) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from workstation import audit, migrations
 from workstation.db import DATABASE_ERRORS, database
 from workstation.errors import StoreError
-from workstation.i18n import t
+from workstation.i18n import os_error, t
 from workstation.ops_checks import (
     ERROR,
     LIST_LIMIT,
@@ -86,7 +86,8 @@ def check_data_dir(probe: Probe) -> Check:
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
-        return Check("data_dir", title, ERROR, t(f"{path} 无法写入：{exc}", f"{path} is not writable: {exc}"),
+        return Check("data_dir", title, ERROR, t(f"{path} 无法写入：{os_error(exc, with_file=False)}",
+                                                 f"{path} is not writable: {os_error(exc, with_file=False)}"),
                      t("请让管理员给当前用户该文件夹的写权限，或检查磁盘是否只读。",
                        "Ask an administrator to give this user write access, or check the disk is not read-only."),
                      {"path": str(path)})

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 from workstation import accounts
 from workstation.errors import ValidationFailed
-from workstation.i18n import t
+from workstation.i18n import os_error, t
 from workstation.office import DIVISION_RE
 
 FORMAT = 1
@@ -46,7 +46,8 @@ def load(path: Path) -> Provisioning:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise _bad(t(f"无法读取 {path}：{exc}", f"Cannot read {path}: {exc}")) from exc
+        reason = os_error(exc, with_file=False)
+        raise _bad(t(f"无法读取 {path}：{reason}", f"Cannot read {path}: {reason}")) from exc
     except json.JSONDecodeError as exc:
         raise _bad(t(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}",
                      f"Malformed JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}")) from exc

@@ -23,7 +23,7 @@ from typing import Any
 from workstation import migrations, settings
 from workstation.db import DATABASE_ERRORS, database
 from workstation.errors import StoreError
-from workstation.i18n import t
+from workstation.i18n import os_error, t
 from workstation.keys import META_NAME, key_from_recovery_code, load_meta, save_key
 from workstation.ops_backup import FORMAT, MANIFEST, list_backups
 from workstation.ops_copy import CA_DIR, copy_hashing, copy_verified
@@ -88,7 +88,7 @@ def _unfinished(exc: OSError, aside: Path | None) -> StoreError:
     where = t(f"原有数据在 {aside}，没有删除。", f"The previous data is in {aside}, not deleted.") if aside \
         else t("现有数据没有改动。", "Nothing was changed.")
     return StoreError(t("恢复没有完成", "The restore did not finish"),
-                      t(f"{exc}。", f"{exc}. ") + where + t("请检查磁盘空间和权限后重试。", " Check disk space and permissions, then try again."))
+                      t(f"{os_error(exc)}。", f"{os_error(exc)}. ") + where + t("请检查磁盘空间和权限后重试。", " Check disk space and permissions, then try again."))
 
 
 def read_manifest(backup_dir: Path) -> dict[str, Any]:
