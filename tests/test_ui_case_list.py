@@ -117,6 +117,20 @@ def test_status_chips_count_and_filter(qtbot, page):
     assert page.model.rowCount() == 5
 
 
+def test_chips_are_replaced_not_added_when_counts_change(qtbot, page):
+    # the old chips leave the row at once, not when the event loop deletes
+    # them: else each recount widened the list page (a window 2,700 px wide
+    # after a sync in the screenshots)
+    width = page.minimumSizeHint().width()
+    for status in ("draft", "returned", None):
+        page.click_chip(status)       # (no event loop in between: no deferred deletes)
+    shown = [page.chips.itemAt(i).widget() for i in range(page.chips.count())]
+    assert shown == page.chip_group.buttons()
+    assert page.minimumSizeHint().width() == width
+    with qtbot.waitSignal(page.results_shown, timeout=WAIT_MS):
+        page.click_chip("ready")
+
+
 def test_searching_keeps_the_counts_and_a_data_reload_recounts(qtbot, page, ctx, cases):
     ctx.db.execute("UPDATE cases SET status = 'ready' WHERE case_id = ?", [cases["zhang"]])
     assert search(qtbot, page, "张桂") and page.chip_texts()["ready"].endswith("1")  # not counted again

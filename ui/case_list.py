@@ -40,7 +40,7 @@ from workstation.i18n import pick
 DEBOUNCE_MS = 200
 FIRST_PAGE = 300  # rows shown before the full id list of a long answer arrives
 FIRST_PAINT_WAIT_S = 1.0
-COLUMN_WIDTHS = [285, 90, 175, 220, 95, 140, 140, 80]  # fits 1280 px without scrolling
+COLUMN_WIDTHS = [285, 90, 165, 220, 95, 135, 135, 80]  # fits 1280 px without scrolling, English too
 PRESETS = ["all", "today", "7d", "30d", "year", "custom"]
 
 
@@ -328,7 +328,11 @@ class CaseListPage(QWidget):
     # -- status chips -----------------------------------------------------
     def _show_counts(self) -> None:
         for button in self.chip_group.buttons():
+            # out of the row now: deleteLater waits for the event loop, and
+            # until then the old chips would still take their room in it
             self.chip_group.removeButton(button)
+            self.chips.removeWidget(button)
+            button.hide()
             button.deleteLater()
         total = sum(self._counts.values())
         shown: list[tuple[str | None, str, int]] = [(None, self.tr("全部"), total)]
