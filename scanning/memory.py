@@ -9,11 +9,12 @@ processing time. Serving such blocks from the heap and keeping up to
 the peak a page reached held between pages, lasts only while a batch runs:
 :func:`release_freed_memory` gives it back at the end.
 
-All threads share the one heap (``M_ARENA_MAX`` 1). The pipeline runs off the
-main thread in the app, and straightens colour pages on a thread of its own;
-a thread's own arena holds at most 64 MB a heap and unmaps heaps as they
-empty, so without this every 300 dpi colour page faulted in 16,000 fresh
-pages again.
+Pages must be processed in the main heap (glibc's main arena): a thread's
+own arena holds at most 64 MB a heap and unmaps each heap as it empties,
+whatever the thresholds, so a page processed on a worker thread (as the app
+does) faulted in 8,000-16,000 fresh pages at 300 dpi in colour, every page. Hence
+:func:`share_one_heap`, which must come before the process starts threads
+(``ui.app`` calls it first thing); threads started later use the main heap.
 
 Linux with glibc only (``mallopt``); elsewhere nothing changes. Pillow's own
 block cache (``PIL.Image.core.set_blocks_max``) was measured too: it helps
@@ -23,7 +24,6 @@ block cache (``PIL.Image.core.set_blocks_max``) was measured too: it helps
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 _M_TRIM_THRESHOLD = -1
@@ -36,6 +36,14 @@ HEAP_LIMIT = 32 * 1024 * 1024     # glibc's largest allowed mmap threshold (64-b
 KEEP_FREE = 256 * 1024 * 1024
 
 _done: list[bool] = []
+
+
+def share_one_heap() -> bool:
+    """Every thread started from now on allocates from the main heap
+    (``M_ARENA_MAX`` 1). For the start of a process, before its first
+    thread: an arena a thread already has stays its own. True when taken."""
+    libc = _glibc()
+    return libc is not None and bool(_mallopt(libc)(_M_ARENA_MAX, 1))
 
 
 def reuse_freed_memory() -> bool:
@@ -61,19 +69,26 @@ def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)       # the process's own symbols: libc's among them
         libc.mallopt, libc.malloc_trim  # noqa: B018 - glibc's, absent from musl
     except (OSError, AttributeError):
         return None
     return libc
 
 
+def _mallopt(libc: ctypes.CDLL) -> ctypes._NamedFuncPointer:
+    mallopt = libc.mallopt
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return mallopt
+
+
 def _set_glibc_thresholds() -> bool:
     libc = _glibc()
     if libc is None:
         return False
-    mallopt = libc.mallopt
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
+    mallopt = _mallopt(libc)
+    # (and one heap for threads started from now on: the pipeline's own
+    # thread that straightens colour pages, when share_one_heap came too late)
     return bool(mallopt(_M_MMAP_THRESHOLD, HEAP_LIMIT)) and \
         bool(mallopt(_M_TRIM_THRESHOLD, KEEP_FREE)) and bool(mallopt(_M_ARENA_MAX, 1))
