@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from scanning.memory import share_one_heap
+
+    share_one_heap()  # before the first thread: scanned pages reuse freed memory
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
