@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
 from workstation import audit, settings, statuses
 from workstation.accounts import User, acting_user
 from workstation.case_access import check_can_edit, check_can_view
 from workstation.clock import local_today, now_iso
-from workstation.db import write
+from workstation.db import row_chunks, write
 from workstation.errors import NotFound, ValidationFailed
 from workstation.i18n import t
 from workstation.ids import new_case_id
@@ -196,7 +198,9 @@ def stage_cases(ctx: Context, new: list[CaseRow], actor: User, status: str = sta
     rows = _numbered_rows(ctx, new, actor, status, action)
     conn = ctx.db.conn
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases ({_NEW_COLUMNS})")
-    conn.executemany(f"INSERT INTO temp.new_cases ({_NEW_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows)
+    # Many rows a statement: binding them costs a third less than executemany's row at a time.
+    for placeholders, values in row_chunks(rows, per_statement=999 // 16):
+        conn.execute(f"INSERT INTO temp.new_cases ({_NEW_COLUMNS}) VALUES {placeholders}", values)
 
 
 def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str, action: str) -> list[tuple]:
@@ -210,8 +214,8 @@ def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str, a
     first = ctx.db.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0] + 1
     rows = [(rowid, *row, local_no, *tail)
             for rowid, row, local_no in zip(range(first, first + len(new)), new, numbers, strict=True)]
-    audit.append_many(ctx.db, [audit.AuditEntry(user, action, row[0], {"service": row[1], "status": status})
-                                for row in new])
+    details = {code: audit.encode_detail({"service": code, "status": status}) for code in {row[1] for row in new}}
+    audit.append_for_cases(ctx.db, user, action, [(row[0], details[row[1]]) for row in new])
     return rows
 
 
@@ -232,7 +236,26 @@ def _add_grams(conn: Any, table: str, rowid: str, where: str = "", params: list[
                  f" FROM {table} JOIN gram_positions ON n < length(applicant_name){where}", params or [])
 
 
-_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
+def _json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)``, for the two texts of every new case.
+
+    ``JSONEncoder.encode`` builds its C encoder anew on each call, a third of the
+    cost of encoding a case's applicant; this one is built once. It keeps no
+    record of the containers it is inside (a cycle, which no case holds, ends
+    in RecursionError instead of ValueError)."""
+    if c_make_encoder is None:  # a Python without the _json accelerator
+        return json.JSONEncoder(ensure_ascii=False).encode
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    parts = c_make_encoder(None, encoder.default, encode_basestring, None, encoder.key_separator,
+                           encoder.item_separator, False, False, True)
+
+    def to_json(value: Any) -> str:
+        return "".join(parts(value, 0))
+
+    return to_json
+
+
+_to_json = _json_encoder()
 
 
 def update_case(ctx: Context, case_id: str, changes: dict[str, Any], user: str) -> Case:
