@@ -109,15 +109,3 @@ def test_the_cycle_collector_rests_during_an_import_and_comes_back(ctx, small_ch
 
 def _failing_loader(ctx, path):
     raise RuntimeError("the scanner went away")
-
-
-def test_chunks_cover_every_row_once_and_shrink_towards_the_end():
-    assert not list(importer._chunks(0))
-    for total in (1, 499, 10_000, 40_000, 100_001):
-        chunks = list(importer._chunks(total))
-        assert [start for start, _ in chunks] == [0] + [end for _, end in chunks[:-1]]
-        assert chunks[-1][1] == total
-        sizes = [end - start for start, end in chunks]
-        assert all(importer.LAST_CHUNK <= size <= importer.CHUNK for size in sizes[:-1])
-        assert all(a >= b for a, b in zip(sizes, sizes[1:], strict=False))
-    assert [end - start for start, end in importer._chunks(40_000)][-4:] == [585, 500, 500, 172]

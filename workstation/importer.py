@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 # but must not use the database connection.
 PageLoader = Callable[["Context", Path], list[PageInput]]
 CHUNK = 10_000  # rows checked while the ones before are written
-LAST_CHUNK = 500  # the smallest chunk, which only the end of an import gets
 COMMIT_ROWS = 40_000  # rows a transaction: about 2 s of holding the write lock
 REQUIRED_MISSING = {"required"}
 
@@ -140,7 +139,8 @@ def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
             ThreadPoolExecutor(1, thread_name_prefix="import-writer") as pool:
         writer = _Writer(ctx.db, pool, result)
         try:
-            for start, end in _chunks(len(rows)):
+            for start in range(0, len(rows), CHUNK):
+                end = min(start + CHUNK, len(rows))
                 prepared = []
                 for row in rows[start:end]:
                     try:
@@ -172,22 +172,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _chunks(total: int) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each chunk: CHUNK rows, then smaller towards the end.
-
-    Nothing overlaps the writer's work on the last chunk (nor the commit after
-    it), so the chunks shrink as the rows run out, each to two thirds of the
-    one before, down to LAST_CHUNK: the writer takes about half as long on a
-    row as checking it does, so it is done with one chunk by the time the
-    next, smaller one is checked.
-    """
-    start = 0
-    while start < total:
-        size = min(CHUNK, max(LAST_CHUNK, (total - start) // 3))
-        yield start, min(start + size, total)
-        start += size
 
 
 @dataclass
