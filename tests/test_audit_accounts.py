@@ -42,6 +42,24 @@ def test_entry_hash_is_sha256_of_the_link_and_the_entry():
     assert audit.entry_hash("a" * 64, 7, "t", "sync", "case.sent", "c1", "{}") == expected  # twice: no state kept
 
 
+def test_entries_for_cases_are_the_entries_append_many_writes(ctx, monkeypatch):
+    monkeypatch.setattr(audit, "now_iso", lambda: "2026-11-25T08:00:00+08:00")
+    entries = [("c1", {"service": "s", "status": "draft"}), ("c\"2", {"service": "事项", "status": "draft"}),
+               ("c3", {"service": "s", "status": "draft"})]
+    written = []
+    for append in (
+        lambda: audit.append_many(ctx.db, [audit.AuditEntry("agent1", "case.import", c, d) for c, d in entries]),
+        lambda: audit.append_for_cases(ctx.db, "agent1", "case.import",
+                                       [(c, audit.encode_detail(d)) for c, d in entries]),
+    ):
+        with write(ctx.db):
+            append()
+        written.append(ctx.db.execute("SELECT at, actor, action, case_id, detail FROM audit_log"
+                                      " ORDER BY seq DESC LIMIT 3").fetchall())
+    assert written[0] == written[1]
+    assert audit.verify(ctx.db).ok
+
+
 def _tamper(ctx, sql):
     """What someone with the database (and its key) could do by going around the app."""
     ctx.db.execute("DROP TRIGGER audit_no_update")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, timedelta
 
@@ -244,3 +245,13 @@ def test_redelivered_update_in_the_same_second_does_not_step_back(ctx, make_case
         assert case_flow.apply_county_status(ctx, case_id, "in_review", None, at)
         assert not case_flow.apply_county_status(ctx, case_id, "received", None, at)
     assert get_case(ctx, case_id).status == "in_review"
+
+
+@pytest.mark.parametrize("value", [
+    {}, {"name": "张三", "id_number": "34082219580315002X", "n": 3, "x": 1.5, "ok": True, "none": None},
+    {"quote": "\"\\\n\u0001", "list": ["a", 2, [False]], "nested": {"b": {"c": -0.0}}}, {1: "key made text"},
+])
+def test_case_json_is_what_json_dumps_writes(value):
+    from workstation.cases import _to_json
+
+    assert _to_json(value) == json.dumps(value, ensure_ascii=False)

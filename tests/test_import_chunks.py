@@ -83,3 +83,29 @@ def test_a_failing_write_keeps_what_was_committed_and_nothing_else(ctx, small_ch
     assert ctx.db.execute("PRAGMA temp_store").fetchone()[0] == 0
     assert not ctx.db.execute("SELECT name FROM temp.sqlite_master").fetchall()
     assert audit.verify(ctx.db).ok
+
+
+def test_the_cycle_collector_rests_during_an_import_and_comes_back(ctx, small_chunks, monkeypatch):
+    import gc
+
+    seen = []
+
+    def watching(db):
+        seen.append(gc.isenabled())
+        real(db)
+
+    real = importer.finish_cases
+    monkeypatch.setattr(importer, "finish_cases", watching)
+    assert gc.isenabled()
+    result = import_rows(ctx, _rows(30), "agent1", ready=False, load_pages=raw_page_loader)
+    assert len(result.case_ids) == 30 and seen and not any(seen)
+    assert gc.isenabled()
+    row = _rows(1)[0]
+    row.record["documents"] = [{"kind": "id_card", "files": ["id.png"]}]
+    with pytest.raises(RuntimeError):
+        import_rows(ctx, [row], "agent1", ready=False, load_pages=_failing_loader)
+    assert gc.isenabled()
+
+
+def _failing_loader(ctx, path):
+    raise RuntimeError("the scanner went away")

@@ -96,6 +96,24 @@ def test_case_ids_are_uuids_in_the_order_they_were_made():
     assert {uuid.UUID(i).version for i in ids} == {7} and {uuid.UUID(i).variant for i in ids} == {uuid.RFC_4122}
 
 
+def test_a_forked_process_makes_other_case_ids_than_its_parent():
+    import os
+
+    from workstation.ids import new_case_id
+
+    new_case_id()  # random bits for the next few thousand ids are drawn now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the same drawn bits would give the parent's next id
+        os.write(write, new_case_id().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    theirs = os.read(read, 100).decode()
+    os.close(read)
+    assert len(theirs) == 36 and theirs[-12:] != new_case_id()[-12:]
+
+
 def test_cases_imported_together_list_in_the_file_order(ctx):
     from workstation.importer import _Row, import_rows, raw_page_loader
 

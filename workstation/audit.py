@@ -97,6 +97,32 @@ def append_many(db: sqlite_utils.Database, entries: list[AuditEntry]) -> None:
         db.conn.execute(_INSERT + placeholders, values)
 
 
+def append_for_cases(db: sqlite_utils.Database, actor: str, action: str,
+                     entries: list[tuple[str, str]]) -> None:
+    """``append_many`` for entries of one actor and action, each ``(case_id, detail)``
+    with its detail already encoded (:func:`encode_detail`).
+
+    An import audits each new case with one of a few details: each is encoded
+    once, and what every entry's hash shares is written once."""
+    if not entries:
+        return
+    seq, prev = _head(db)
+    at = now_iso()
+    shared = f",{_text(at)},{_text(actor)},{_text(action)},"  # as entry_hash writes them
+    quoted: dict[str, str] = {}
+    rows = []
+    for case_id, detail in entries:
+        seq += 1
+        text = quoted.get(detail) or quoted.setdefault(detail, _text(detail))
+        digest = _SHA256.copy()
+        digest.update(f"{prev}\n[{seq}{shared}{_text(case_id)},{text}]".encode())
+        hexdigest = digest.hexdigest()
+        rows.append((seq, at, actor, action, case_id, detail, prev, hexdigest))
+        prev = hexdigest
+    for placeholders, values in row_chunks(rows):
+        db.conn.execute(_INSERT + placeholders, values)
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
 from workstation import audit, settings, statuses
 from workstation.accounts import User, acting_user
 from workstation.case_access import check_can_edit, check_can_view
 from workstation.clock import local_today, now_iso
-from workstation.db import write
+from workstation.db import row_chunks, write
 from workstation.errors import NotFound, ValidationFailed
 from workstation.i18n import t
 from workstation.ids import new_case_id
@@ -160,9 +162,10 @@ NewCase = tuple[str, str, str, dict[str, Any], dict[str, Any]]  # id, code, vers
 def insert_cases(ctx: Context, new: list[NewCase], actor: User, status: str = statuses.DRAFT,
                  action: str = "case.create") -> None:
     """Insert many cases, their name grams and audit entries; call inside :func:`write`."""
-    rows = _numbered_rows(ctx, [case_row(*n) for n in new], actor, status, action)
-    if not rows:
+    numbered, common = _numbered_rows(ctx, [case_row(*n) for n in new], actor, status, action)
+    if not numbered:
         return
+    rows = [(*row, *common) for row in numbered]
     ctx.db.conn.executemany(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
                             f" VALUES ({', '.join('?' * 16)})", rows)
     _add_grams(ctx.db.conn, "cases", "cases.rowid", " WHERE cases.rowid >= ?", [rows[0][0]])  # the new rows
@@ -179,9 +182,10 @@ def case_row(case_id: str, code: str, version: str, applicant: dict[str, Any],
     return (case_id, code, version, *search_columns(applicant), _to_json(applicant), _to_json(fields))
 
 
-_NEW_COLUMNS = ("case_rowid, case_id, service_code, form_version, applicant_name, id_number, phone,"
-                " division_code, applicant, fields, local_no, status, captured_by, created_at,"
-                " updated_at, ready_at")
+_STAGED_COLUMNS = ("case_rowid, case_id, service_code, form_version, applicant_name, id_number, phone,"
+                   " division_code, applicant, fields, local_no")
+_COMMON_COLUMNS = "status, captured_by, created_at, updated_at, ready_at"  # the same for a whole insert
+_NEW_COLUMNS = f"{_STAGED_COLUMNS}, {_COMMON_COLUMNS}"
 
 
 def stage_cases(ctx: Context, new: list[CaseRow], actor: User, status: str = statuses.DRAFT,
@@ -193,14 +197,22 @@ def stage_cases(ctx: Context, new: list[CaseRow], actor: User, status: str = sta
     lock, so an import can check its next rows meanwhile. Run it with
     :func:`workstation.db.temp_store_in_memory`: the staging table is temporary.
     """
-    rows = _numbered_rows(ctx, new, actor, status, action)
+    rows, common = _numbered_rows(ctx, new, actor, status, action)
     conn = ctx.db.conn
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases ({_NEW_COLUMNS})")
-    conn.executemany(f"INSERT INTO temp.new_cases ({_NEW_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases ({_STAGED_COLUMNS})")
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_cases_common ({_COMMON_COLUMNS})")
+    conn.execute("DELETE FROM temp.new_cases_common")
+    conn.execute(f"INSERT INTO temp.new_cases_common ({_COMMON_COLUMNS}) VALUES (?, ?, ?, ?, ?)", common)
+    # Many rows a statement, and the values they share once: binding costs half
+    # what executemany's full row at a time did.
+    for placeholders, values in row_chunks(rows, per_statement=999 // 11):
+        conn.execute(f"INSERT INTO temp.new_cases ({_STAGED_COLUMNS}) VALUES {placeholders}", values)
 
 
-def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str, action: str) -> list[tuple]:
-    """Full rows (in _NEW_COLUMNS order) with receipt numbers and rowids; audits their creation."""
+def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str,
+                   action: str) -> tuple[list[tuple], tuple]:
+    """Rows (in _STAGED_COLUMNS order) with receipt numbers and rowids, and the values
+    (in _COMMON_COLUMNS order) that all of them take; audits their creation."""
     numbers = next_local_no(ctx.db, ctx.office_code, len(new))
     at = now_iso()
     user = actor.username
@@ -208,20 +220,24 @@ def _numbered_rows(ctx: Context, new: list[CaseRow], actor: User, status: str, a
     # Rowids given here, as SQLite would give them (one past the largest), so
     # that the grams need not read the new rows back; the write lock is held.
     first = ctx.db.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0] + 1
-    rows = [(rowid, *row, local_no, *tail)
+    rows = [(rowid, *row, local_no)
             for rowid, row, local_no in zip(range(first, first + len(new)), new, numbers, strict=True)]
-    audit.append_many(ctx.db, [audit.AuditEntry(user, action, row[0], {"service": row[1], "status": status})
-                                for row in new])
-    return rows
+    details = {code: audit.encode_detail({"service": code, "status": status}) for code in {row[1] for row in new}}
+    audit.append_for_cases(ctx.db, user, action, [(row[0], details[row[1]]) for row in new])
+    return rows, tail
 
 
 def finish_cases(db: sqlite_utils.Database) -> None:
     """Move the staged rows into ``cases`` and their name grams into ``name_grams``."""
     conn = db.conn
-    conn.execute(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]})"
-                 f" SELECT {_NEW_COLUMNS} FROM temp.new_cases ORDER BY rowid")
-    _add_grams(conn, "temp.new_cases", "case_rowid")
+    conn.execute(f"INSERT INTO cases (rowid, {_NEW_COLUMNS.partition(', ')[2]}) SELECT {_STAGED}"
+                 " ORDER BY new_cases.rowid")
+    _add_grams(conn, _STAGED.partition(" FROM ")[2], "case_rowid")
     conn.execute("DELETE FROM temp.new_cases")
+
+
+# Each staged row with the values the batch shares (one row: the cross join keeps the staged order).
+_STAGED = f"{_NEW_COLUMNS} FROM temp.new_cases CROSS JOIN temp.new_cases_common"
 
 
 def _add_grams(conn: Any, table: str, rowid: str, where: str = "", params: list[Any] | None = None) -> None:
@@ -232,7 +248,26 @@ def _add_grams(conn: Any, table: str, rowid: str, where: str = "", params: list[
                  f" FROM {table} JOIN gram_positions ON n < length(applicant_name){where}", params or [])
 
 
-_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
+def _json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)``, for the two texts of every new case.
+
+    ``JSONEncoder.encode`` builds its C encoder anew on each call, a third of the
+    cost of encoding a case's applicant; this one is built once. It keeps no
+    record of the containers it is inside (a cycle, which no case holds, ends
+    in RecursionError instead of ValueError)."""
+    if c_make_encoder is None:  # a Python without the _json accelerator
+        return json.JSONEncoder(ensure_ascii=False).encode
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    parts = c_make_encoder(None, encoder.default, encode_basestring, None, encoder.key_separator,
+                           encoder.item_separator, False, False, True)
+
+    def to_json(value: Any) -> str:
+        return "".join(parts(value, 0))
+
+    return to_json
+
+
+_to_json = _json_encoder()
 
 
 def update_case(ctx: Context, case_id: str, changes: dict[str, Any], user: str) -> Case:

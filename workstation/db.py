@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -204,13 +205,14 @@ def temp_store_in_memory(db: sqlite_utils.Database) -> Iterator[None]:
 ROWS_PER_STATEMENT = 100
 
 
-def row_chunks(rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[str, list[Any]]]:
+def row_chunks(rows: Sequence[tuple[Any, ...]],
+               per_statement: int = ROWS_PER_STATEMENT) -> Iterator[tuple[str, list[Any]]]:
     """``(placeholders, values)`` for each statement's share of ``rows``: ``"(?, ?),(?, ?)"``
     and the values in order, for ``VALUES ...`` or ``FROM (VALUES ...)``."""
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[start:start + ROWS_PER_STATEMENT]
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
         row = "(" + ", ".join("?" * len(chunk[0])) + ")"
-        yield ",".join([row] * len(chunk)), [value for r in chunk for value in r]
+        yield ",".join([row] * len(chunk)), list(chain.from_iterable(chunk))
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
