@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,7 @@ def row_chunks(rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[str, list[Any]
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         chunk = rows[start:start + ROWS_PER_STATEMENT]
         row = "(" + ", ".join("?" * len(chunk[0])) + ")"
-        yield ",".join([row] * len(chunk)), [value for r in chunk for value in r]
+        yield ",".join([row] * len(chunk)), list(chain.from_iterable(chunk))
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
