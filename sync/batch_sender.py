@@ -3,8 +3,9 @@
 A helper thread is the line to the county: it posts frozen batches one after
 the other, in the order they were frozen, and touches nothing else. The
 engine's own thread keeps a few frozen batches queued for it and, whenever
-answers come back, applies every answer that has arrived and freezes as many
-batches as were answered, all in one commit. A batch is handed to the line
+answers come back (once the queue is full, in pairs when the second follows
+closely), applies every answer that has arrived and freezes as many batches as
+were answered, all in one commit. A batch is handed to the line
 only once the commit that froze it is done, so every rule of freezing holds;
 what changes is that the engine's bookkeeping no longer waits for the county,
 nor the county for the bookkeeping, and that when the bookkeeping is the
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from sync import batch_results, batches, outbox
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from workstation.context import Context
 
 Answer = dict[str, Any] | RequestRejected | None  # None: not sent (told to stop, or the line failed)
+PAIR_WAIT_S = 0.05  # with the queue full, how long an answer waits for the next to share its commit
 
 
 class BatchSender:
@@ -74,8 +76,7 @@ class BatchSender:
                 fresh, more = self._fill(waiting, 1)
             self._launch(pool, flights, fresh)
             while flights:
-                if not flights[0][1].done() and (len(flights) >= self.config.batches_ahead or not more):
-                    _wait(flights[0][1])
+                self._await_answers(flights, more)
                 ready = []
                 while flights and flights[0][1].done():
                     ready.append(flights.popleft())
@@ -98,6 +99,25 @@ class BatchSender:
         finally:
             self._halt.set()  # whatever is still queued stays frozen and open, sent first next time
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _await_answers(self, flights: deque[tuple[batches.FrozenBatch, Future[Answer]]],
+                       more: bool) -> None:
+        """Wait for what the next commit applies: with the queue full, the first answer and,
+        for at most ``PAIR_WAIT_S``, the one after it.
+
+        Every commit waits for the disk (synchronous=FULL: about 2 ms on the bench
+        machine). Answered one at a time, a cycle of 5,000 cases on loopback made
+        about 45 commits, a third of the bookkeeping's time; in pairs, about 30.
+        On a fast line the second answer is a few milliseconds behind the first; on a
+        slow one the first is applied alone once the wait is over, so answers never
+        sit unapplied for long. Either way the line still has the rest of the queue.
+        With room in the queue nothing is awaited (the queue fills first).
+        """
+        full = len(flights) >= self.config.batches_ahead
+        if (full or not more) and not flights[0][1].done():
+            _wait(flights[0][1])
+        if full and more and len(flights) > 1:
+            wait([flights[1][1]], timeout=PAIR_WAIT_S)
 
     def _fill(self, waiting: deque[batches.FrozenBatch],
               count: int) -> tuple[list[batches.FrozenBatch], bool]:

@@ -101,6 +101,52 @@ def test_answers_back_meanwhile_share_one_commit_and_batches_go_in_frozen_order(
     assert {r[0] for r in ctx.db.execute("SELECT state FROM sync_batches")} == {"done"}
 
 
+def test_a_full_queue_is_answered_in_pairs_when_the_second_follows_closely(monkeypatch):
+    """With the queue full, the engine lets the answer after the first share its commit (a
+    wait for the disk) if it follows within PAIR_WAIT_S, and otherwise applies the first
+    alone; with room in the queue it waits for nothing, and with nothing more to freeze
+    for the first answer only."""
+    import time
+    from collections import deque
+    from concurrent.futures import Future
+
+    from sync import batch_sender
+    from sync.progress import Progress
+
+    config = fast_config()
+    sender = batch_sender.BatchSender(None, None, None, config, Progress(),  # type: ignore[arg-type]
+                                      threading.Event(), "dev_test", 5)
+
+    def queue(n: int) -> deque:
+        return deque((None, Future()) for _ in range(n))
+
+    def answer_later(flight: Future, after_s: float) -> None:
+        threading.Timer(after_s, flight.set_result, [None]).start()
+
+    monkeypatch.setattr(batch_sender, "PAIR_WAIT_S", 5.0)
+    close = queue(config.batches_ahead)
+    answer_later(close[0][1], 0.02)
+    answer_later(close[1][1], 0.05)
+    sender._await_answers(close, more=True)
+    assert close[1][1].done() and not close[2][1].done()
+
+    monkeypatch.setattr(batch_sender, "PAIR_WAIT_S", 0.02)
+    slow = queue(config.batches_ahead)
+    slow[0][1].set_result(None)
+    started = time.monotonic()
+    sender._await_answers(slow, more=True)
+    assert not slow[1][1].done() and time.monotonic() - started < 2
+
+    with_room = queue(config.batches_ahead - 1)
+    sender._await_answers(with_room, more=True)
+    assert not any(flight.done() for _, flight in with_room)
+
+    last = queue(3)
+    answer_later(last[0][1], 0.02)
+    sender._await_answers(last, more=False)
+    assert last[0][1].done() and not last[1][1].done()
+
+
 def test_a_failed_line_leaves_frozen_batches_open_to_go_first_as_stored(keyring_file, ctx, county):
     from sync.engine import SyncEngine
 
