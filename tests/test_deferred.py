@@ -37,3 +37,32 @@ def test_sqlite_utils_date_recipes_still_work_with_dateutil_deferred():
         "print(parsedate('2026-11-25'), 'dateutil.tz' in sys.modules)\n"
     )
     assert out.splitlines() == ["False", "2026-11-25 True"]
+
+
+def test_loading_the_catalog_leaves_stdnum_until_a_number_is_checked():
+    out = _run(
+        "import sys\n"
+        "from workstation.catalog import load_builtin_catalog\n"
+        "load_builtin_catalog()\n"
+        "print('stdnum' in sys.modules, 'ssl' in sys.modules)\n"
+        "from workstation.validation import parse_id_number, check_uscc\n"
+        "print(parse_id_number('11010519491231002X').gender, check_uscc('91350100M000100Y43')[1])\n"
+        "from workstation import validation\n"
+        "print('stdnum' in sys.modules, validation.ric.calc_check_digit is sys.modules['stdnum.cn.ric'].calc_check_digit)\n"
+    )
+    assert out.splitlines() == ["False False", "F True", "True True"]
+
+
+def test_a_lazy_module_reads_like_the_real_one():
+    out = _run(
+        "import sys\n"
+        "from workstation.deferred import lazy_module\n"
+        "minidom = lazy_module('xml.dom.minidom')\n"
+        "print('xml.dom.minidom' in sys.modules)\n"
+        "print(minidom.parseString('<a/>').documentElement.tagName, 'parseString' in vars(minidom))\n"
+        "try:\n"
+        "    minidom.no_such_name\n"
+        "except AttributeError:\n"
+        "    print('AttributeError')\n"
+    )
+    assert out.splitlines() == ["False", "a True", "AttributeError"]

@@ -31,3 +31,22 @@ def defer_import(name: str) -> None:
     stand_in.__getattr__ = load  # type: ignore[method-assign]  # PEP 562
     sys.modules[name] = stand_in
     setattr(parent, child, stand_in)  # as a real import does
+
+
+def lazy_module(name: str) -> types.ModuleType:
+    """Module ``name`` for a module of our own to hold, imported when first read from.
+
+    Unlike :func:`defer_import`, nothing is put in ``sys.modules``: others
+    importing ``name`` get the real module as usual. On first use the real
+    module's names are copied onto the stand-in, so later reads cost what
+    reads from the real module cost (validators in hot loops read from it).
+    """
+    stand_in = types.ModuleType(name)
+
+    def load(attribute: str) -> Any:
+        real = importlib.import_module(name)
+        stand_in.__dict__.update(real.__dict__)
+        return getattr(real, attribute)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]  # PEP 562
+    return stand_in
