@@ -9,24 +9,24 @@ modules; until those exist a placeholder says so instead of failing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QToolBar, QWidget
 
 from ui.backup_scheduler import BackupScheduler
-from ui.case_list import CaseListPage
-from ui.idle_lock import IdleLock, idle_minutes
 from ui.login import LoginPage
 from ui.state import AppState
 from ui.status_bar import StatusBar
 from ui.sync_controller import SyncController
-from ui.sync_panel import SyncPanel
 from ui.translations import SETTING_KEY as LANGUAGE_KEY
 from ui.translations import install_language
 from workstation import accounts, settings
 from workstation.errors import WorkstationError
+
+if TYPE_CHECKING:
+    from ui.idle_lock import IdleLock
 
 
 class _Missing(QLabel):
@@ -84,6 +84,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.retranslate()
         if state.ctx.initialized:
+            # The tasks' connections open on the pool threads, largely in SQLite (free of
+            # Python's lock), while this thread shows the sign-in page: the password check
+            # then starts at once.
+            state.ops.warm()
             self.show_login()
             QTimer.singleShot(0, self._warm_up)
             self.backups.start()  # signed in or not: the data is backed up on time
@@ -92,8 +96,7 @@ class MainWindow(QMainWindow):
 
     def _warm_up(self) -> None:
         """What the session needs first, prepared while the password is typed and checked:
-        the worker threads' connections and the service catalog (the list's filter)."""
-        self.state.ops.warm()
+        the service catalog (the list's filter)."""
         try:
             self.state.ctx.catalog  # noqa: B018 - loads and keeps it
         except WorkstationError:
@@ -204,12 +207,20 @@ class MainWindow(QMainWindow):
         self.signed_in.emit(user)
 
     def _make_lock(self) -> IdleLock:
+        from ui.idle_lock import IdleLock, idle_minutes  # loaded with the session's pages
+
         lock = IdleLock(self.state, self, idle_minutes(self.state.ctx.db))
         lock.locked_changed.connect(lambda locked: self._signed_in_ui(not locked))
         lock.sign_out_requested.connect(self.sign_out)
         return lock
 
     def _make_work(self) -> QStackedWidget:
+        # Loaded here, not with this module: the sign-in page shows without them, and
+        # they load while the password is typed and checked.
+        from ui.case_list import CaseListPage
+        from ui.idle_lock import IdleLock  # noqa: F401 - for the lock made at sign-in
+        from ui.sync_panel import SyncPanel
+
         work = QStackedWidget()
         self.case_list = CaseListPage(self.state)
         self.sync_panel = SyncPanel(self.sync)
