@@ -66,3 +66,18 @@ def test_a_lazy_module_reads_like_the_real_one():
         "    print('AttributeError')\n"
     )
     assert out.splitlines() == ["False", "a True", "AttributeError"]
+
+
+def test_sqlite_utils_patterns_compile_on_first_use_and_still_match():
+    out = _run(
+        "import re, workstation\n"
+        "import sqlite_utils.db as module\n"
+        "print(type(module._virtual_table_using_re).__name__, re.compile('a').__class__ is re.Pattern)\n"
+        "from sqlite_utils import Database\n"
+        "db = Database(memory=True)\n"
+        "db.execute('CREATE VIRTUAL TABLE notes USING fts5(body)')\n"
+        "print(db['notes'].virtual_table_using, db['notes'].detect_fts())\n"
+        "db['notes'].insert({'body': 'one two'})\n"
+        "print(len(list(db['notes'].search('\"one\" two'))))\n"
+    )
+    assert out.splitlines() == ["_LazyPattern True", "FTS5 notes", "1"]
