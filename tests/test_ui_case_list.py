@@ -178,6 +178,24 @@ def test_id_numbers_are_masked(page):
     assert not any("340822195803150022" in t for t in texts)
 
 
+def test_status_colour_county_reason_and_case_id_roles(page, cases):
+    from PySide6.QtCore import Qt
+
+    from ui.case_list_model import CASE_ID_ROLE
+    from ui.theme import STATUS_COLOURS
+
+    model = page.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 1)) == "王秀兰")
+    status, name = model.index(row, 4), model.index(row, 1)
+    assert model.data(status, Qt.ItemDataRole.ForegroundRole).color().name() == STATUS_COLOURS["returned"]
+    assert model.data(name, Qt.ItemDataRole.ForegroundRole) is None
+    assert model.data(status, Qt.ItemDataRole.ToolTipRole) == "户口簿页缺失"
+    assert model.data(name, Qt.ItemDataRole.ToolTipRole) is None
+    assert model.data(name, CASE_ID_ROLE) == cases["wang"]
+    assert model.data(name, Qt.ItemDataRole.DecorationRole) is None
+    assert model.data(model.index(row, 4), int(Qt.ItemDataRole.DisplayRole)) == model.data(status)
+
+
 def test_enter_and_double_click_open_the_case(qtbot, page, cases):
     from PySide6.QtCore import Qt
 

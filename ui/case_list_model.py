@@ -34,6 +34,10 @@ from workstation.masking import mask_id
 BLOCK_SIZE = 200
 MAX_BLOCKS = 10  # at most 2,000 summaries in memory, whatever the store holds
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _FOREGROUND, _TOOLTIP = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ForegroundRole),
+                                   int(Qt.ItemDataRole.ToolTipRole))
+# The view asks each cell for a dozen roles on every paint; most get None at the first test.
+_ANSWERED_ROLES = frozenset({_DISPLAY, _FOREGROUND, _TOOLTIP, int(CASE_ID_ROLE)})
 
 # (key, header source text, case_ids order_by column)
 COLUMNS: list[tuple[str, str, str]] = [
@@ -146,24 +150,20 @@ class CaseListModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        if role not in _ANSWERED_ROLES or not index.isValid():
+            return None
+        number = index.row()
+        if not 0 <= number < len(self._ids):
             return None
         if role == CASE_ID_ROLE:
-            return self._ids[index.row()] or None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self._row(index.row())
+            return self._ids[number] or None
+        row = self._row(number)
         if row is None:
             return None
         key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "status":
-                from ui.theme import STATUS_COLOURS
-
-                return QBrush(QColor(STATUS_COLOURS.get(row["status"], "#000000")))
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:  # why the county returned or rejected it
+        if role == _FOREGROUND:
+            return _status_brush(row["status"]) if key == "status" else None
+        if role == _TOOLTIP:  # why the county returned or rejected it
             return (row.get("county_reason") or None) if key == "status" else None
         return self._display(key, row)
 
@@ -198,6 +198,19 @@ class CaseListModel(QAbstractTableModel):
             self._blocks.move_to_end(number)
         case_id = self._ids[row]
         return block.get(case_id) if case_id else None
+
+
+_brushes: dict[str, QBrush] = {}
+
+
+def _status_brush(status: str) -> QBrush:
+    """The status column's text colour, one brush per status (asked for at every paint)."""
+    brush = _brushes.get(status)
+    if brush is None:
+        from ui.theme import STATUS_COLOURS
+
+        brush = _brushes[status] = QBrush(QColor(STATUS_COLOURS.get(status, "#000000")))
+    return brush
 
 
 def db_loader(db: Any) -> Loader:
