@@ -81,3 +81,15 @@ def test_sqlite_utils_patterns_compile_on_first_use_and_still_match():
         "print(len(list(db['notes'].search('\"one\" two'))))\n"
     )
     assert out.splitlines() == ["_LazyPattern True", "FTS5 notes", "1"]
+
+
+def test_the_desktop_app_leaves_subprocess_until_used():
+    out = _run(
+        "import sys, ui\n"
+        "print('Popen' in vars(sys.modules['subprocess']))\n"
+        "import subprocess\n"
+        "from subprocess import PIPE\n"
+        "done = subprocess.run([sys.executable, '-c', 'print(7)'], stdout=PIPE, text=True, check=True)\n"
+        "print(done.stdout.strip(), sys.modules['subprocess'].Popen is subprocess.Popen)\n"
+    )
+    assert out.splitlines() == ["False", "7 True"]

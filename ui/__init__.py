@@ -11,9 +11,11 @@ import sys
 from workstation.deferred import defer_import
 
 # keyring imports jaraco.context, which imports urllib.request (and with it
-# http.client, ssl and email) for a tarball helper keyring never calls: about
-# 15 ms of every start. requests reads from it when the first sync runs.
-defer_import("urllib.request")
+# http.client, ssl and email) and subprocess for helpers keyring never calls:
+# about 20 ms of every start. requests reads from urllib.request when the
+# first sync runs.
+for _name in ("urllib.request", "subprocess"):
+    defer_import(_name)
 
 import keyring  # noqa: E402, F401
 
