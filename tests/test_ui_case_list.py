@@ -256,11 +256,14 @@ def test_a_large_store_shows_first_rows_fast_and_loads_only_what_is_seen(qtbot, 
     first: list[tuple[int, str | None]] = []
     widget.first_rows_shown.connect(
         lambda n: first.append((n, widget.model.case_id(n - 1))))  # the last id not there yet
+    came_with_ids: list[int] = []  # the first block's rows arrive with the first page, read off
+    widget.first_rows_shown.connect(lambda _: came_with_ids.append(widget.model.loaded_summaries))
     with qtbot.waitSignal(widget.results_shown, timeout=WAIT_MS):
         widget.reload()
     qtbot.wait(50)  # let the view paint its first rows
     elapsed = time.perf_counter() - started
     assert first == [(20_000, None)]  # the first page came alone, the rest as placeholders
+    assert came_with_ids == [BLOCK_SIZE]  # the main thread, before any paint
     model = widget.model
     assert model.rowCount() == 20_000
     assert model.data(model.index(0, 1))  # the first row has its applicant

@@ -84,13 +84,21 @@ class CaseListModel(QAbstractTableModel):
         self.loaded_summaries = 0  # total rows ever read: lets tests check laziness
 
     # -- contents ---------------------------------------------------------
-    def set_ids(self, ids: list[str], total: int | None = None) -> None:
-        """Show these ids; with ``total``, the rest are placeholders until :meth:`fill_ids`."""
+    def set_ids(self, ids: list[str], total: int | None = None,
+                first_rows: dict[str, dict[str, Any]] | None = None) -> None:
+        """Show these ids; with ``total``, the rest are placeholders until :meth:`fill_ids`.
+
+        ``first_rows``: the summaries of the first block, when they were read
+        with the ids (off the main thread).
+        """
         self.beginResetModel()
         self._ids = list(ids)
         if total is not None and total > len(ids):
             self._ids.extend([None] * (total - len(ids)))
         self._blocks.clear()
+        if first_rows is not None:
+            self._blocks[0] = first_rows
+            self.loaded_summaries += len(first_rows)
         self.endResetModel()
 
     def fill_ids(self, ids: list[str]) -> bool:
