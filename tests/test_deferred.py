@@ -93,3 +93,35 @@ def test_the_desktop_app_leaves_subprocess_until_used():
         "print(done.stdout.strip(), sys.modules['subprocess'].Popen is subprocess.Popen)\n"
     )
     assert out.splitlines() == ["False", "7 True"]
+
+
+def test_opening_an_encrypted_store_leaves_cryptography_until_a_blob_is_used(tmp_path):
+    out = _run(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from workstation.context import Context\n"
+        "from workstation.office import init_office\n"
+        f"data = Path({str(tmp_path)!r})\n"
+        "with Context.open(data) as ctx:\n"
+        "    init_office(ctx, '340822104201', 'x', 'admin', 'a-password-1')\n"
+        "for name in [m for m in sys.modules if m.startswith('cryptography')]:\n"
+        "    del sys.modules[name]\n"
+        "with Context.open(data) as ctx:\n"
+        "    print(ctx._master is not None, any(m.startswith('cryptography') for m in sys.modules))\n"
+        "    digest = ctx.blobs.put_bytes(b'scan')\n"
+        "    print(ctx.blobs.read(digest), 'cryptography' in sys.modules)\n"
+    )
+    assert out.splitlines() == ["True False", "b'scan' True"]
+
+
+def test_blob_keys_are_hkdf_sha256_as_cryptography_derives_them():
+    import os
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from workstation.crypto import derive_key
+
+    for master, purpose in [(os.urandom(32), b"workstation blobs"), (bytes(32), b""), (b"k" * 64, b"db")]:
+        expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+        assert derive_key(master, purpose) == expected
