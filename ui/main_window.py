@@ -60,6 +60,11 @@ class MainWindow(QMainWindow):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        if state.ctx.initialized:
+            # The tasks' connections open on the pool threads, largely in SQLite (free of
+            # Python's lock), while this thread builds the sign-in page: the password check
+            # then starts at once.
+            state.ops.warm()
         self._form: Any = None
         self._case_view: Any = None
         self.sync = SyncController(state, self)
@@ -84,10 +89,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.retranslate()
         if state.ctx.initialized:
-            # The tasks' connections open on the pool threads, largely in SQLite (free of
-            # Python's lock), while this thread shows the sign-in page: the password check
-            # then starts at once.
-            state.ops.warm()
             self.show_login()
             QTimer.singleShot(0, self._warm_up)
             self.backups.start()  # signed in or not: the data is backed up on time
