@@ -187,7 +187,7 @@ def test_status_colour_county_reason_and_case_id_roles(page, cases):
     model = page.model
     row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 1)) == "王秀兰")
     status, name = model.index(row, 4), model.index(row, 1)
-    assert model.data(status, Qt.ItemDataRole.ForegroundRole).color().name() == STATUS_COLOURS["returned"]
+    assert model.data(status, Qt.ItemDataRole.ForegroundRole).name() == STATUS_COLOURS["returned"]
     assert model.data(name, Qt.ItemDataRole.ForegroundRole) is None
     assert model.data(status, Qt.ItemDataRole.ToolTipRole) == "户口簿页缺失"
     assert model.data(name, Qt.ItemDataRole.ToolTipRole) is None

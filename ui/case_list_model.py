@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from ui.translations import QT_TRANSLATE_NOOP
 from workstation import statuses
@@ -38,6 +38,7 @@ _DISPLAY, _FOREGROUND, _TOOLTIP = (int(Qt.ItemDataRole.DisplayRole), int(Qt.Item
                                    int(Qt.ItemDataRole.ToolTipRole))
 # The view asks each cell for a dozen roles on every paint; most get None at the first test.
 _ANSWERED_ROLES = frozenset({_DISPLAY, _FOREGROUND, _TOOLTIP, int(CASE_ID_ROLE)})
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 # (key, header source text, case_ids order_by column)
 COLUMNS: list[tuple[str, str, str]] = [
@@ -153,9 +154,7 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ANSWERED_ROLES or not index.isValid():
@@ -170,7 +169,7 @@ class CaseListModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         if role == _FOREGROUND:
-            return _status_brush(row["status"]) if key == "status" else None
+            return _status_colour(row["status"]) if key == "status" else None
         if role == _TOOLTIP:  # why the county returned or rejected it
             return (row.get("county_reason") or None) if key == "status" else None
         return self._display(key, row)
@@ -208,17 +207,21 @@ class CaseListModel(QAbstractTableModel):
         return block.get(case_id) if case_id else None
 
 
-_brushes: dict[str, QBrush] = {}
+_colours: dict[str, QColor] = {}
 
 
-def _status_brush(status: str) -> QBrush:
-    """The status column's text colour, one brush per status (asked for at every paint)."""
-    brush = _brushes.get(status)
-    if brush is None:
+def _status_colour(status: str) -> QColor:
+    """The status column's text colour, one per status (asked for at every paint).
+
+    A colour rather than a brush: Qt turns it into one, and PySide need not
+    build its QBrush class (with QGradient's and QImage's) for the first paint.
+    """
+    colour = _colours.get(status)
+    if colour is None:
         from ui.theme import STATUS_COLOURS
 
-        brush = _brushes[status] = QBrush(QColor(STATUS_COLOURS.get(status, "#000000")))
-    return brush
+        colour = _colours[status] = QColor(STATUS_COLOURS.get(status, "#000000"))
+    return colour
 
 
 def db_loader(db: Any) -> Loader:
