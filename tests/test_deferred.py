@@ -125,3 +125,18 @@ def test_blob_keys_are_hkdf_sha256_as_cryptography_derives_them():
     for master, purpose in [(os.urandom(32), b"workstation blobs"), (bytes(32), b""), (b"k" * 64, b"db")]:
         expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
         assert derive_key(master, purpose) == expected
+
+
+def test_the_desktop_app_leaves_keyrings_plugin_lookup_until_a_backend_is_looked_for():
+    out = _run(
+        "import os, sys, ui\n"
+        "print('Distribution' in vars(sys.modules['importlib_metadata']),"
+        " 'consume' in vars(sys.modules['more_itertools']))\n"
+        "os.environ.pop('PYTHON_KEYRING_BACKEND', None)\n"
+        "import keyring.backend\n"
+        "print(len(keyring.backend.get_all_keyring()) > 0,"
+        " 'Distribution' in vars(sys.modules['importlib_metadata']))\n"
+        "import jaraco.functools, more_itertools\n"
+        "print(more_itertools.first([3, 4]))\n"
+    )
+    assert out.splitlines() == ["False False", "True True", "3"]

@@ -11,10 +11,12 @@ import sys
 from workstation.deferred import defer_import
 
 # keyring imports jaraco.context, which imports urllib.request (and with it
-# http.client, ssl and email) and subprocess for helpers keyring never calls:
-# about 20 ms of every start. requests reads from urllib.request when the
+# http.client, ssl and email) and subprocess for helpers keyring never calls,
+# more_itertools for jaraco.functools' helpers, and importlib_metadata to
+# look for backends (only when none is configured, on the warm-up thread):
+# about 25 ms of every start. requests reads from urllib.request when the
 # first sync runs.
-for _name in ("urllib.request", "subprocess"):
+for _name in ("urllib.request", "subprocess", "more_itertools", "importlib_metadata"):
     defer_import(_name)
 
 import keyring  # noqa: E402, F401
