@@ -140,3 +140,18 @@ def test_the_desktop_app_leaves_keyrings_plugin_lookup_until_a_backend_is_looked
         "print(more_itertools.first([3, 4]))\n"
     )
     assert out.splitlines() == ["False False", "True True", "3"]
+
+
+def test_the_desktop_app_collects_no_garbage_while_it_starts_then_freezes_what_it_made():
+    out = _run(
+        "import gc, time, ui\n"
+        "print(gc.isenabled())\n"
+        "ui.resume_collection()\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+        "ui.RESUME_COLLECTION_AFTER_S = 0.05\n"
+        "ui._pause_collection()\n"
+        "print(gc.isenabled())\n"
+        "time.sleep(0.5)  # nothing resumed it: the timer does\n"
+        "print(gc.isenabled())\n"
+    )
+    assert out.splitlines() == ["False", "True True", "False", "True"]

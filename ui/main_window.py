@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QToolBar, QWidget
 
+from ui import resume_collection
 from ui.backup_scheduler import BackupScheduler
 from ui.login import LoginPage
 from ui.state import AppState
@@ -202,6 +203,9 @@ class MainWindow(QMainWindow):
     def start_session(self, user: accounts.User) -> None:
         self.state.user = user
         self._build_work()
+        # Start-up is over once the list is painted (ui.resume_collection).
+        for shown in (self.case_list.first_rows_shown, self.case_list.results_shown):
+            shown.connect(lambda _: QTimer.singleShot(0, resume_collection))
         self.status.show_user(self._office_name(), user)
         self._signed_in_ui(True)
         self.lock = self._make_lock()
