@@ -192,6 +192,24 @@ def test_id_numbers_are_masked(page):
     assert not any("340822195803150022" in t for t in texts)
 
 
+def test_status_colour_county_reason_and_case_id_roles(page, cases):
+    from PySide6.QtCore import Qt
+
+    from ui.case_list_model import CASE_ID_ROLE
+    from ui.theme import STATUS_COLOURS
+
+    model = page.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 1)) == "王秀兰")
+    status, name = model.index(row, 4), model.index(row, 1)
+    assert model.data(status, Qt.ItemDataRole.ForegroundRole).name() == STATUS_COLOURS["returned"]
+    assert model.data(name, Qt.ItemDataRole.ForegroundRole) is None
+    assert model.data(status, Qt.ItemDataRole.ToolTipRole) == "户口簿页缺失"
+    assert model.data(name, Qt.ItemDataRole.ToolTipRole) is None
+    assert model.data(name, CASE_ID_ROLE) == cases["wang"]
+    assert model.data(name, Qt.ItemDataRole.DecorationRole) is None
+    assert model.data(model.index(row, 4), int(Qt.ItemDataRole.DisplayRole)) == model.data(status)
+
+
 def test_enter_and_double_click_open_the_case(qtbot, page, cases):
     from PySide6.QtCore import Qt
 
@@ -252,11 +270,14 @@ def test_a_large_store_shows_first_rows_fast_and_loads_only_what_is_seen(qtbot, 
     first: list[tuple[int, str | None]] = []
     widget.first_rows_shown.connect(
         lambda n: first.append((n, widget.model.case_id(n - 1))))  # the last id not there yet
+    came_with_ids: list[int] = []  # the first block's rows arrive with the first page, read off
+    widget.first_rows_shown.connect(lambda _: came_with_ids.append(widget.model.loaded_summaries))
     with qtbot.waitSignal(widget.results_shown, timeout=WAIT_MS):
         widget.reload()
     qtbot.wait(50)  # let the view paint its first rows
     elapsed = time.perf_counter() - started
     assert first == [(20_000, None)]  # the first page came alone, the rest as placeholders
+    assert came_with_ids == [BLOCK_SIZE]  # the main thread, before any paint
     model = widget.model
     assert model.rowCount() == 20_000
     assert model.data(model.index(0, 1))  # the first row has its applicant

@@ -81,6 +81,19 @@ def test_sign_in_shows_the_case_list_and_user(qtbot, window):
     assert not window.actions_by_name["users"].isVisible()  # admin only
 
 
+def test_garbage_collection_resumes_once_the_list_is_painted_after_sign_in(qtbot, window):
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # as the start leaves it (ui._pause_collection)
+    try:
+        sign_in(qtbot, window, "clerk1")
+        qtbot.waitUntil(gc.isenabled, timeout=WAIT_MS)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def test_sign_out_returns_to_sign_in(qtbot, window):
     sign_in(qtbot, window)
     window.sign_out()

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.case_list_model import CaseListModel, db_loader, service_namer
+from ui.case_list_model import BLOCK_SIZE, CaseListModel, db_loader, service_namer
 from ui.state import AppState
 from ui.theme import MARGIN, SPACING, set_role
 from workstation import statuses
-from workstation.case_queries import CaseFilter, case_ids, count, counts_by_status
+from workstation.case_queries import CaseFilter, case_ids, count, counts_by_status, summaries
 from workstation.clock import iso
 from workstation.i18n import pick
 
@@ -269,7 +269,8 @@ class CaseListPage(QWidget):
         def work(ctx: Any, report: Any) -> tuple[list[str], dict[str, int] | None]:
             first = case_ids(ctx.db, f, order_by, descending, limit=FIRST_PAGE)
             if len(first) == FIRST_PAGE:  # a long answer: rows on screen before the rest
-                report((first, count(ctx.db, f), shown))
+                # The first block's rows too, read here rather than at the first paint.
+                report((first, count(ctx.db, f), summaries(ctx.db, first[:BLOCK_SIZE]), shown))
                 # Reading every id would compete with painting the first rows for
                 # the interpreter: wait until they are on screen (a second at most).
                 shown.wait(FIRST_PAINT_WAIT_S)
@@ -280,12 +281,13 @@ class CaseListPage(QWidget):
                            on_progress=lambda first: self._apply_first(generation, *first),
                            parent=self)
 
-    def _apply_first(self, generation: int, first: list[str], total: int, shown: threading.Event) -> None:
+    def _apply_first(self, generation: int, first: list[str], total: int,
+                     rows: dict[str, dict[str, Any]], shown: threading.Event) -> None:
         QTimer.singleShot(0, shown.set)  # after this turn of the event loop, which paints them
         if generation != self._generation:
             return
         keep = self.current_case_id()
-        self.model.set_ids(first, total)
+        self.model.set_ids(first, total, rows)
         self._first_of = generation
         self._show_result(total, None, keep)  # counts come with the rest
         self.first_rows_shown.emit(total)

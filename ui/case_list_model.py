@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from ui.translations import QT_TRANSLATE_NOOP
 from workstation import statuses
@@ -34,6 +34,11 @@ from workstation.masking import mask_id
 BLOCK_SIZE = 200
 MAX_BLOCKS = 10  # at most 2,000 summaries in memory, whatever the store holds
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _FOREGROUND, _TOOLTIP = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ForegroundRole),
+                                   int(Qt.ItemDataRole.ToolTipRole))
+# The view asks each cell for a dozen roles on every paint; most get None at the first test.
+_ANSWERED_ROLES = frozenset({_DISPLAY, _FOREGROUND, _TOOLTIP, int(CASE_ID_ROLE)})
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 # (key, header source text, case_ids order_by column)
 COLUMNS: list[tuple[str, str, str]] = [
@@ -80,13 +85,21 @@ class CaseListModel(QAbstractTableModel):
         self.loaded_summaries = 0  # total rows ever read: lets tests check laziness
 
     # -- contents ---------------------------------------------------------
-    def set_ids(self, ids: list[str], total: int | None = None) -> None:
-        """Show these ids; with ``total``, the rest are placeholders until :meth:`fill_ids`."""
+    def set_ids(self, ids: list[str], total: int | None = None,
+                first_rows: dict[str, dict[str, Any]] | None = None) -> None:
+        """Show these ids; with ``total``, the rest are placeholders until :meth:`fill_ids`.
+
+        ``first_rows``: the summaries of the first block, when they were read
+        with the ids (off the main thread).
+        """
         self.beginResetModel()
         self._ids = list(ids)
         if total is not None and total > len(ids):
             self._ids.extend([None] * (total - len(ids)))
         self._blocks.clear()
+        if first_rows is not None:
+            self._blocks[0] = first_rows
+            self.loaded_summaries += len(first_rows)
         self.endResetModel()
 
     def fill_ids(self, ids: list[str]) -> bool:
@@ -141,29 +154,23 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        if role not in _ANSWERED_ROLES or not index.isValid():
+            return None
+        number = index.row()
+        if not 0 <= number < len(self._ids):
             return None
         if role == CASE_ID_ROLE:
-            return self._ids[index.row()] or None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self._row(index.row())
+            return self._ids[number] or None
+        row = self._row(number)
         if row is None:
             return None
         key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "status":
-                from ui.theme import STATUS_COLOURS
-
-                return QBrush(QColor(STATUS_COLOURS.get(row["status"], "#000000")))
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:  # why the county returned or rejected it
+        if role == _FOREGROUND:
+            return _status_colour(row["status"]) if key == "status" else None
+        if role == _TOOLTIP:  # why the county returned or rejected it
             return (row.get("county_reason") or None) if key == "status" else None
         return self._display(key, row)
 
@@ -198,6 +205,23 @@ class CaseListModel(QAbstractTableModel):
             self._blocks.move_to_end(number)
         case_id = self._ids[row]
         return block.get(case_id) if case_id else None
+
+
+_colours: dict[str, QColor] = {}
+
+
+def _status_colour(status: str) -> QColor:
+    """The status column's text colour, one per status (asked for at every paint).
+
+    A colour rather than a brush: Qt turns it into one, and PySide need not
+    build its QBrush class (with QGradient's and QImage's) for the first paint.
+    """
+    colour = _colours.get(status)
+    if colour is None:
+        from ui.theme import STATUS_COLOURS
+
+        colour = _colours[status] = QColor(STATUS_COLOURS.get(status, "#000000"))
+    return colour
 
 
 def db_loader(db: Any) -> Loader:

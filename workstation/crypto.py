@@ -11,16 +11,22 @@ keeps the SHA-256 of the plaintext as its name, as the county contract needs.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import os
 import struct
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from workstation.deferred import lazy_module
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+# cryptography (its Rust module alone is about 4 ms to load) is needed only
+# when a blob is sealed or opened, not to open the store at every start.
+_exceptions = lazy_module("cryptography.exceptions")
 
 MAGIC = b"WSB1"
 HEADER = struct.Struct(">4sIQ8s")  # magic, chunk size, plaintext size, nonce prefix
@@ -33,13 +39,29 @@ class DecryptError(Exception):
 
 
 def derive_key(master: bytes, purpose: bytes) -> bytes:
-    """Separate keys for the database and the blobs, from the one data key."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+    """Separate keys for the database and the blobs, from the one data key.
+
+    HKDF-SHA256 (RFC 5869) without salt, 32 bytes: one extract and one expand
+    step, each an HMAC (the same bytes as cryptography's ``HKDF``).
+    """
+    pseudo_random_key = hmac.digest(bytes(32), master, hashlib.sha256)
+    return hmac.digest(pseudo_random_key, purpose + b"\x01", hashlib.sha256)
 
 
 class BlobCipher:
     def __init__(self, key: bytes) -> None:
-        self._aead = AESGCM(key)
+        if len(key) not in (16, 24, 32):  # as AESGCM checks, here rather than at first use
+            raise ValueError("AESGCM key must be 128, 192, or 256 bits.")
+        self._key = key
+        self._cipher: AESGCM | None = None
+
+    @property
+    def _aead(self) -> AESGCM:
+        if self._cipher is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._cipher = AESGCM(self._key)
+        return self._cipher
 
     def _aad(self, header: bytes, index: int, last: bool) -> bytes:
         return header + struct.pack(">I?", index, last)
@@ -66,7 +88,7 @@ class BlobCipher:
     def open_chunk(self, header: bytes, index: int, sealed: bytes, last: bool) -> bytes:
         try:
             return self._aead.decrypt(self._nonce(header, index), sealed, self._aad(header, index, last))
-        except InvalidTag as exc:
+        except _exceptions.InvalidTag as exc:
             raise DecryptError(f"chunk {index} failed its check") from exc
 
     @staticmethod

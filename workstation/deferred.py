@@ -15,11 +15,12 @@ from typing import Any
 
 
 def defer_import(name: str) -> None:
-    """Import module ``name`` (a submodule, like ``urllib.request``) only when first used."""
+    """Import module ``name`` (``subprocess``, or a submodule like ``urllib.request``) only
+    when first used."""
     if name in sys.modules:
         return
     parent_name, _, child = name.rpartition(".")
-    parent = importlib.import_module(parent_name)
+    parent = importlib.import_module(parent_name) if parent_name else None
     stand_in = types.ModuleType(name)
 
     def load(attribute: str) -> Any:
@@ -30,4 +31,24 @@ def defer_import(name: str) -> None:
 
     stand_in.__getattr__ = load  # type: ignore[method-assign]  # PEP 562
     sys.modules[name] = stand_in
-    setattr(parent, child, stand_in)  # as a real import does
+    if parent is not None:
+        setattr(parent, child, stand_in)  # as a real import does
+
+
+def lazy_module(name: str) -> types.ModuleType:
+    """Module ``name`` for a module of our own to hold, imported when first read from.
+
+    Unlike :func:`defer_import`, nothing is put in ``sys.modules``: others
+    importing ``name`` get the real module as usual. On first use the real
+    module's names are copied onto the stand-in, so later reads cost what
+    reads from the real module cost (validators in hot loops read from it).
+    """
+    stand_in = types.ModuleType(name)
+
+    def load(attribute: str) -> Any:
+        real = importlib.import_module(name)
+        stand_in.__dict__.update(real.__dict__)
+        return getattr(real, attribute)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]  # PEP 562
+    return stand_in

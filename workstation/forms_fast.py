@@ -18,9 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from stdnum.cn import ric
-
-from workstation.validation import area_known
+from workstation.validation import area_known, ric
 
 if TYPE_CHECKING:
     from workstation.forms_fields import FieldDef

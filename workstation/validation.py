@@ -18,12 +18,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from stdnum import numdb
-from stdnum.cn import ric, uscc
-
+from workstation.deferred import lazy_module
 from workstation.errors import WorkstationError
 from workstation.i18n import t
 from workstation.masking import mask_id, mask_phone
+
+# python-stdnum loads ssl and pydoc with its helpers (about 9 ms): only on the
+# first number checked, not when the catalog's forms load at start.
+numdb = lazy_module("stdnum.numdb")
+ric = lazy_module("stdnum.cn.ric")
+uscc = lazy_module("stdnum.cn.uscc")
 
 __all__ = [
     "FieldValueError",
