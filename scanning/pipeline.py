@@ -114,10 +114,30 @@ def _reduced(work: Image.Image, profile: ScanProfile, lineart: bool,
     reduced from (one pass over the full page instead of two)."""
     factor = max(1, round(max(work.size) / ANALYSIS_SIZE))
     step = _check_factor(dpi)
+    if work.mode == "RGB" and factor > 1:
+        return _reduce_in_halves(work, factor), None
     if work.mode != "L" or lineart or profile.store_as != "auto" or factor % step:
         return (work.reduce(factor) if factor > 1 else work), None
     check = work.reduce(step)
     return (check.reduce(factor // step) if factor > step else check), check
+
+
+def _reduce_in_halves(work: Image.Image, factor: int) -> Image.Image:
+    """``work.reduce(factor)``, the lower half reduced on the pipeline's other
+    thread meanwhile (a colour page's reduction is 3 ms at 200 dpi, before
+    anything else can start). The halves meet at a multiple of ``factor``,
+    so every block is the one the whole reduction makes."""
+    width, height = work.size
+    middle = (height // factor // 2) * factor
+    if middle == 0:
+        return work.reduce(factor)
+    lower = _worker().submit(work.reduce, factor, (0, middle, width, height))
+    upper = work.reduce(factor, (0, 0, width, middle))
+    below = lower.result()
+    whole = Image.new(work.mode, (upper.width, upper.height + below.height))
+    whole.paste(upper, (0, 0))
+    whole.paste(below, (0, upper.height))
+    return whole
 
 
 def _gray(image: Image.Image) -> Image.Image:

@@ -200,3 +200,16 @@ def test_colour_page_turned_ahead_comes_out_as_turned_in_line(monkeypatch, angle
     assert ahead.color == ("color" if seal else in_line.color)
     assert (ahead.sha256, ahead.thumb_sha256, ahead.crop_box) == \
         (in_line.sha256, in_line.thumb_sha256, in_line.crop_box)
+
+
+@pytest.mark.parametrize("size", [(1716, 2383), (1717, 2387), (640, 7), (9, 9)])
+@pytest.mark.parametrize("factor", [2, 3, 4, 5])
+def test_colour_reduction_in_halves_is_the_whole_reduction(size, factor):
+    from PIL import ImageChops
+
+    from scanning.pipeline import _reduce_in_halves
+
+    page = Image.effect_noise(size, 60).convert("RGB")
+    whole, halves = page.reduce(factor), _reduce_in_halves(page, factor)
+    assert halves.size == whole.size
+    assert ImageChops.difference(whole, halves).getbbox() is None
