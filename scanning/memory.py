@@ -14,7 +14,8 @@ own arena holds at most 64 MB a heap and unmaps each heap as it empties,
 whatever the thresholds, so a page processed on a worker thread (as the app
 does) faulted in 8,000-16,000 fresh pages at 300 dpi in colour, every page. Hence
 :func:`share_one_heap`, which must come before the process starts threads
-(``ui.app`` calls it first thing); threads started later use the main heap.
+(``cli.main`` calls it first thing, for the app and the command line alike);
+threads started later use the main heap.
 
 Linux with glibc only (``mallopt``); elsewhere nothing changes. Pillow's own
 block cache (``PIL.Image.core.set_blocks_max``) was measured too: it helps

@@ -12,7 +12,7 @@ width and edges stay sharp; text lines step by one pixel every 1/tan θ pixels
 Colour images go through Pillow's nearest-neighbour rotation instead: copying
 narrow column strips of 4-byte pixels is slower than that, and the result is
 equivalent (nearest-neighbour rotation amounts to the same two whole-pixel
-shears); turns Pillow does slowly are written mirrored and flipped back
+shears); turns Pillow does slowly are written upside down and flipped back
 (:func:`_rotate_nearest`). Angles above ``SHEAR_LIMIT`` use Pillow's bilinear rotation, since two
 shears stop being a rotation (their error grows with sin² θ).
 

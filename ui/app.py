@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from scanning.memory import share_one_heap
 from ui.ops import OpRunner, error_text
 from ui.state import AppState
 from ui.theme import apply_theme
@@ -76,7 +75,6 @@ def _warm_keyring() -> threading.Event:
 
 
 def run_app(data_dir: Path, lang: str | None) -> int:
-    share_one_heap()  # before the first thread: scanned pages reuse freed memory
     keyring_ready = _warm_keyring()
     app = make_application()
     keyring_ready.wait()

@@ -149,7 +149,7 @@ def import_rows(ctx: Context, rows: list[_Row], user: str, ready: bool,
                     except WorkstationError as exc:
                         result.problems.append(RowProblem(row.number, f"{exc.title}: {exc.message}".rstrip(": ")))
                 writer.wait()
-                _store(ctx, prepared, actor, writer, left=len(rows) - end)
+                _store(ctx, prepared, actor, writer, last=end == len(rows))
             writer.wait()
             writer.commit()
         except BaseException:
@@ -296,7 +296,7 @@ class _Writer:
             self.db.execute("ROLLBACK")
 
 
-def _store(ctx: Context, prepared: list[_Prepared], actor: Any, writer: _Writer, left: int) -> None:
+def _store(ctx: Context, prepared: list[_Prepared], actor: Any, writer: _Writer, last: bool) -> None:
     """Stage a chunk in the open transaction; the writer thread moves it in (and commits).
 
     Documents and ready cases need the case rows first: such a chunk is
@@ -306,7 +306,7 @@ def _store(ctx: Context, prepared: list[_Prepared], actor: Any, writer: _Writer,
         return
     writer.begin()
     stage_cases(ctx, [p.row for p in prepared], actor, action="case.import")
-    commit = not left or len(writer.uncommitted) + len(prepared) >= COMMIT_ROWS
+    commit = last or len(writer.uncommitted) + len(prepared) >= COMMIT_ROWS
     if not writer.outer and not any(p.pages or p.ready for p in prepared):
         writer.finish_in_thread(prepared, commit)
         return
